@@ -1,0 +1,52 @@
+#include "flow.h"
+
+#include <array>
+#include <string_view>
+
+#include "url.h"
+
+namespace tokex {
+
+namespace {
+
+struct FlowEntry {
+  std::string_view preset;
+  Result<Credential> (*exchange)(FlowContext&);
+};
+
+constexpr std::array kFlows = {
+    FlowEntry{"cisco-xdr", ExchangeCiscoXdr},
+    FlowEntry{"oauth2", ExchangeOauth2},
+};
+
+}  // namespace
+
+HttpRequest TokenRequest(const Profile& profile) {
+  HttpRequest r;
+  r.url = profile.token_url;
+  r.ca_file = profile.ca_file;
+  r.timeout_seconds = profile.timeout;
+  r.allow_http = profile.allow_http;
+  return r;
+}
+
+std::string TokenHost(const Profile& profile) {
+  Result<Url> url = ParseUrl(profile.token_url);
+  if (!url) return profile.token_url;
+  bool default_port = (url->scheme == "https" && url->port == 443) || (url->scheme == "http" && url->port == 80);
+  return url->host + (default_port ? "" : ":" + std::to_string(url->port));
+}
+
+Result<Credential> RunExchange(FlowContext& ctx) {
+  for (const FlowEntry& f : kFlows) {
+    if (f.preset != ctx.profile.preset->name) continue;
+    Result<Credential> c = f.exchange(ctx);
+    if (!c) return c;
+    if (Status s = ValidateCredential(*c); !s) return s.error();
+    return c;
+  }
+  // Every preset in the core's table has a flow; reaching here is a bug.
+  return MakeError(ErrorKind::kInternal, "no exchange for preset " + std::string(ctx.profile.preset->name));
+}
+
+}  // namespace tokex

@@ -1,0 +1,56 @@
+#include "secret.h"
+
+#include <string.h>
+
+namespace tokex {
+
+void WipeBytes(void* p, size_t n) {
+  if (p != nullptr && n != 0) explicit_bzero(p, n);
+}
+
+void WipeString(std::string* s) {
+  // Spare capacity may still hold bytes of a longer earlier value.
+  s->resize(s->capacity());
+  WipeBytes(s->data(), s->size());
+  s->clear();
+}
+
+Secret::Secret(std::string_view bytes) {
+  // Reserve first so the bytes are never copied by a reallocation.
+  bytes_.reserve(bytes.size());
+  bytes_.assign(bytes.data(), bytes.size());
+}
+
+Secret::Secret(const Secret& other) : Secret(other.view()) {}
+
+Secret::Secret(Secret&& other) noexcept : Secret(other.view()) {
+  WipeString(&other.bytes_);
+}
+
+Secret& Secret::operator=(const Secret& other) {
+  if (this != &other) {
+    WipeString(&bytes_);
+    bytes_.reserve(other.bytes_.size());
+    bytes_.assign(other.bytes_);
+  }
+  return *this;
+}
+
+Secret& Secret::operator=(Secret&& other) noexcept {
+  if (this != &other) {
+    *this = static_cast<const Secret&>(other);
+    WipeString(&other.bytes_);
+  }
+  return *this;
+}
+
+Secret::~Secret() { WipeString(&bytes_); }
+
+bool HasControlChars(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) return true;
+  }
+  return false;
+}
+
+}  // namespace tokex

@@ -1,0 +1,43 @@
+// A long-lived secret or a token: wiped on destruction, never printable.
+#ifndef TOKEX_SECRET_H_
+#define TOKEX_SECRET_H_
+
+#include <string>
+#include <string_view>
+
+namespace tokex {
+
+/// Overwrites `n` bytes at `p` in a way the compiler may not elide.
+void WipeBytes(void* p, size_t n);
+
+/// Wipes the characters of `s` (including spare capacity) and clears it.
+void WipeString(std::string* s);
+
+/// Holds secret bytes. The bytes are wiped when the Secret is destroyed or
+/// reassigned. There is deliberately no operator<< and no implicit
+/// conversion to std::string: reading the bytes takes an explicit `view()`.
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string_view bytes);
+  Secret(const Secret& other);
+  Secret(Secret&& other) noexcept;
+  Secret& operator=(const Secret& other);
+  Secret& operator=(Secret&& other) noexcept;
+  ~Secret();
+
+  std::string_view view() const { return bytes_; }
+  bool empty() const { return bytes_.empty(); }
+  size_t size() const { return bytes_.size(); }
+
+ private:
+  std::string bytes_;
+};
+
+/// True when `s` holds a control character (C0, DEL) that must never reach
+/// an HTTP header, a curl config line or a helper protocol.
+bool HasControlChars(std::string_view s);
+
+}  // namespace tokex
+
+#endif  // TOKEX_SECRET_H_

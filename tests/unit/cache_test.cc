@@ -1,0 +1,121 @@
+#include "cache.h"
+
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "private_file.h"
+
+using tokex::CacheRecord;
+using tokex::Credential;
+using tokex::Secret;
+using tokex::TokenCache;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char t[] = "/tmp/tokex-cache-test-XXXXXX";
+    path = mkdtemp(t);
+  }
+  ~TempDir() { std::string cmd = "rm -rf '" + path + "'"; (void)system(cmd.c_str()); }
+};
+
+Credential Sample() {
+  Credential c = tokex::MakeBearerCredential(Secret("tok"), "bearer", 100, 700, "s1 s2");
+  c.cookies.push_back({"h", "/p", "SID", Secret("v"), false, 9});
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("cache records round-trip") {
+  CacheRecord r{"k1", "xdr", Sample()};
+  auto back = tokex::ParseCacheRecord(tokex::SerializeCacheRecord(r));
+  REQUIRE(back.ok());
+  CHECK(back->key == "k1");
+  CHECK(back->profile == "xdr");
+  const Credential& c = back->credential;
+  CHECK(c.access_token.view() == "tok");
+  CHECK(c.token_type == "Bearer");
+  CHECK(c.obtained_at == 100);
+  CHECK(c.expires_at == 700);
+  CHECK(c.scope == "s1 s2");
+  REQUIRE(c.headers.size() == 1);
+  CHECK(c.headers[0].value.view() == "Bearer tok");
+  REQUIRE(c.cookies.size() == 1);
+  CHECK(c.cookies[0].path == "/p");
+  CHECK_FALSE(c.cookies[0].secure);
+  CHECK(c.cookies[0].expires == 9);
+}
+
+TEST_CASE("corrupt or tampered records are rejected") {
+  for (const char* bad : {
+           "", "{", "[]", "{\"v\":2}",
+           "{\"v\":1,\"key\":\"k\",\"profile\":\"p\",\"obtained_at\":1,\"expires_at\":2,\"access_token\":\"a\","
+           "\"token_type\":\"Bearer\",\"scope\":\"\",\"headers\":[[\"Authorization\",\"Bearer a\\r\\nX: y\"]],"
+           "\"cookies\":[]}",
+           "{\"v\":1,\"key\":\"k\",\"profile\":\"p\",\"obtained_at\":1,\"expires_at\":2,\"access_token\":\"a\","
+           "\"token_type\":\"Bearer\",\"scope\":\"\",\"headers\":[[\"Authorization\"]],\"cookies\":[]}",
+       }) {
+    CAPTURE(bad);
+    CHECK_FALSE(tokex::ParseCacheRecord(bad).ok());
+  }
+}
+
+TEST_CASE("TokenCache writes 0600 files atomically and keys them") {
+  TempDir tmp;
+  TokenCache cache(tmp.path + "/c", getuid());
+  REQUIRE(cache.Open().ok());
+  struct stat st {};
+  REQUIRE(stat((tmp.path + "/c").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  CHECK_FALSE(cache.Read("xdr", "k1").has_value());
+  REQUIRE(cache.Write("xdr", "k1", Sample()).ok());
+  REQUIRE(stat((tmp.path + "/c/xdr.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto hit = cache.Read("xdr", "k1");
+  REQUIRE(hit.has_value());
+  CHECK(hit->access_token.view() == "tok");
+  CHECK_FALSE(cache.Read("xdr", "other-key").has_value());
+  CHECK_FALSE(cache.Read("other", "k1").has_value());
+  REQUIRE(cache.Forget("xdr").ok());
+  CHECK_FALSE(cache.Read("xdr", "k1").has_value());
+  CHECK(cache.Forget("xdr").ok());
+}
+
+TEST_CASE("a symlink or a loose file in the cache is not read") {
+  TempDir tmp;
+  TokenCache cache(tmp.path, getuid());
+  REQUIRE(chmod(tmp.path.c_str(), 0700) == 0);
+  REQUIRE(cache.Write("real", "k", Sample()).ok());
+  REQUIRE(symlink((tmp.path + "/real.json").c_str(), (tmp.path + "/link.json").c_str()) == 0);
+  CHECK_FALSE(cache.Read("link", "k").has_value());
+  REQUIRE(chmod((tmp.path + "/real.json").c_str(), 0644) == 0);
+  CHECK_FALSE(cache.Read("real", "k").has_value());
+}
+
+TEST_CASE("a cache directory open to others is refused") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/open";
+  REQUIRE(mkdir(dir.c_str(), 0755) == 0);
+  REQUIRE(chmod(dir.c_str(), 0755) == 0);
+  auto s = TokenCache(dir, getuid()).Open();
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message == dir + " is not a private directory (it must be a directory owned by you with mode 0700): "
+                                   "remove it, or fix it with chmod 700");
+  CHECK_FALSE(TokenCache(dir, getuid() + 1).Open().ok());
+}
+
+TEST_CASE("freshness honours the margin and --min-ttl") {
+  Credential c = Sample();  // expires at 700
+  CHECK(tokex::IsFresh(c, 500, 120, 0));
+  CHECK_FALSE(tokex::IsFresh(c, 580, 120, 0));
+  CHECK_FALSE(tokex::IsFresh(c, 500, 120, 300));
+  CHECK(tokex::IsFresh(c, 500, 0, 199));
+}

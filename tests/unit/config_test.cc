@@ -1,0 +1,134 @@
+#include "config.h"
+
+#include <doctest/doctest.h>
+
+using tokex::Environment;
+using tokex::ParseConfig;
+
+namespace {
+
+Environment Env() {
+  Environment env;
+  env.vars["HOME"] = "/home/u";
+  env.uid = 1000;
+  return env;
+}
+
+std::string ErrorOf(const std::string& text) {
+  auto c = ParseConfig(text, "/cfg", Env());
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().kind == tokex::ErrorKind::kUsage);
+  return c.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("cisco-xdr profile with defaults and region") {
+  auto c = ParseConfig(
+      "[profile \"xdr\"]\n"
+      "  preset = cisco-xdr\n"
+      "  region = eu\n"
+      "  client-id = client-6fd1\n"
+      "  match = https://visibility.eu.amp.cisco.com/\n"
+      "  match = https://private.intel.eu.amp.cisco.com/\n"
+      "  ca-file = ~/ca.pem\n",
+      "/cfg", Env());
+  REQUIRE(c.ok());
+  auto p = c->Find("xdr");
+  REQUIRE(p.ok());
+  CHECK((*p)->token_url == "https://visibility.eu.amp.cisco.com/iroh/oauth2/token");
+  CHECK((*p)->refresh_margin == 120);
+  CHECK((*p)->timeout == 30);
+  CHECK((*p)->ca_file == "/home/u/ca.pem");
+  CHECK((*p)->store == tokex::StoreKind::kSecretService);
+  CHECK((*p)->env_name == "XDR_TOKEN");
+  REQUIRE((*p)->match.size() == 2);
+  CHECK((*p)->match[1] == "https://private.intel.eu.amp.cisco.com/");
+}
+
+TEST_CASE("region defaults to us; base-url overrides the host") {
+  auto c = ParseConfig("[profile \"a\"]\npreset=cisco-xdr\nclient-id=x\n"
+                       "[profile \"b\"]\npreset=cisco-xdr\nclient-id=x\nbase-url=https://127.0.0.1:8443/\n"
+                       "[profile \"c\"]\npreset=cisco-xdr\nclient-id=x\ntoken-url=https://h/t\n",
+                       "/cfg", Env());
+  REQUIRE(c.ok());
+  CHECK(c->profiles[0].token_url == "https://visibility.amp.cisco.com/iroh/oauth2/token");
+  CHECK(c->profiles[1].token_url == "https://127.0.0.1:8443/iroh/oauth2/token");
+  CHECK(c->profiles[2].token_url == "https://h/t");
+}
+
+TEST_CASE("config errors name file, line and key") {
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nregion = mars\nclient-id = a\n") ==
+        "/cfg:3: key 'region': unknown region 'mars' for preset cisco-xdr: use us, eu or apjc");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nregoin = eu\nclient-id = a\n") ==
+        "/cfg:3: key 'regoin': unknown key for preset cisco-xdr: did you mean 'region'?");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\n") ==
+        "/cfg:1: key 'client-id': missing: preset cisco-xdr needs it in profile 'x'");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco\nclient-id = a\n") ==
+        "/cfg:2: key 'preset': unknown preset 'cisco': use cisco-xdr or oauth2");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xrd\nclient-id = a\n") ==
+        "/cfg:2: key 'preset': unknown preset 'cisco-xrd': did you mean 'cisco-xdr'?");
+  CHECK(ErrorOf("[profile \"x\"]\nclient-id = a\n") ==
+        "/cfg:1: key 'preset': profile 'x' has no preset: add 'preset = cisco-xdr' (or another preset)");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nclient-id = b\n") ==
+        "/cfg:4: key 'client-id': set twice in profile 'x' (first on line 3)");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nbase-url = http://127.0.0.1/\n") ==
+        "/cfg:4: key 'base-url': plain http:// is refused: use https://, or set allow-http = yes for a test server");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\ntimeout = 0\n") ==
+        "/cfg:4: key 'timeout': expected whole seconds from 1 to 600");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = vault\n") ==
+        "/cfg:4: key 'store': unknown store 'vault': use secret-service, env or file");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nenv-name = LD_PRELOAD\n") ==
+        "/cfg:4: key 'env-name': 'LD_PRELOAD' is not a usable variable name or changes how programs run");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\ntoken-url = https://h/t\ngrant = password\n") ==
+        "/cfg:5: key 'grant': 'password' is not supported by preset oauth2: use client_credentials");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\n") ==
+        "/cfg:1: key 'token-url': missing: preset oauth2 needs it in profile 'x'");
+  CHECK(ErrorOf("[global]\nx = y\n") ==
+        "/cfg:1: unknown section '[global]': only [profile \"NAME\"] sections are allowed");
+  CHECK(ErrorOf("[profile \"../x\"]\n") == "/cfg:1: profile name '../x': use letters, digits, '.', '_' and '-'");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = \"a\\nb\"\n") ==
+        "/cfg:3: key 'client-id': value contains a control character");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://u:p@h/\n") ==
+        "/cfg:4: key 'match': 'https://u:p@h/' is not a usable URL: user names and passwords do not belong in a URL here");
+}
+
+TEST_CASE("allow-http admits http endpoints") {
+  auto c = ParseConfig("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nbase-url = http://127.0.0.1:1/\nallow-http = yes\n",
+                       "/cfg", Env());
+  REQUIRE(c.ok());
+  CHECK(c->profiles[0].allow_http);
+  CHECK(c->profiles[0].token_url == "http://127.0.0.1:1/iroh/oauth2/token");
+}
+
+TEST_CASE("unknown profiles get a suggestion") {
+  auto c = ParseConfig("[profile \"xdr\"]\npreset = cisco-xdr\nclient-id = a\n", "/cfg", Env());
+  REQUIRE(c.ok());
+  auto p = c->Find("xrd");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().message == "no profile 'xrd' in /cfg: did you mean 'xdr'?");
+  CHECK(c->Find("zzzzzz").error().message == "no profile 'zzzzzz' in /cfg: profiles there are xdr");
+}
+
+TEST_CASE("the cache key changes with any setting") {
+  const char* base = "[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\n";
+  auto a = ParseConfig(base, "/cfg", Env());
+  auto b = ParseConfig(std::string(base) + "region = eu\n", "/cfg", Env());
+  auto c = ParseConfig("[profile \"x\"]\npreset = cisco-xdr\nclient-id = b\n", "/cfg", Env());
+  auto a2 = ParseConfig(std::string("# comment\n") + base, "/other", Env());
+  REQUIRE((a.ok() && b.ok() && c.ok() && a2.ok()));
+  std::string ka = a->profiles[0].CacheKey();
+  CHECK(ka.size() == 16);
+  CHECK(ka != b->profiles[0].CacheKey());
+  CHECK(ka != c->profiles[0].CacheKey());
+  CHECK(ka == a2->profiles[0].CacheKey());
+}
+
+TEST_CASE("safe environment names") {
+  CHECK(tokex::IsSafeEnvName("XDR_TOKEN"));
+  CHECK_FALSE(tokex::IsSafeEnvName("LD_LIBRARY_PATH"));
+  CHECK_FALSE(tokex::IsSafeEnvName("BASH_ENV"));
+  CHECK_FALSE(tokex::IsSafeEnvName("PATH"));
+  CHECK_FALSE(tokex::IsSafeEnvName("1X"));
+  CHECK_FALSE(tokex::IsSafeEnvName("A-B"));
+}

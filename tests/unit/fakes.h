@@ -1,0 +1,101 @@
+// In-memory stand-ins for the engine's ways out: a secret store, an HTTP
+// server script and a clock. Unit tests only; integration tests use the
+// real keyring, emulators and tools.
+#ifndef TOKEX_TESTS_UNIT_FAKES_H_
+#define TOKEX_TESTS_UNIT_FAKES_H_
+
+#include <stdlib.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "clock.h"
+#include "http.h"
+#include "secret_store.h"
+
+namespace tokex::testing {
+
+class MemoryStore : public SecretStore {
+ public:
+  std::map<std::string, std::string> items;
+
+  Result<Secret> Get(std::string_view profile, std::string_view name) override {
+    auto it = items.find(Key(profile, name));
+    if (it == items.end()) return MissingSecretError(profile, name, "memory");
+    return Secret(it->second);
+  }
+  Status Set(std::string_view profile, std::string_view name, const Secret& value) override {
+    items[Key(profile, name)] = std::string(value.view());
+    return Success();
+  }
+  Status Remove(std::string_view profile, std::string_view name) override {
+    items.erase(Key(profile, name));
+    return Success();
+  }
+  Result<bool> Has(std::string_view profile, std::string_view name) override {
+    return items.count(Key(profile, name)) != 0;
+  }
+  std::string Describe() const override { return "memory"; }
+
+  static std::string Key(std::string_view profile, std::string_view name) {
+    return std::string(profile) + "/" + std::string(name);
+  }
+};
+
+/// Answers requests from a queue of scripted responses and records them.
+class ScriptedHttp : public HttpClient {
+ public:
+  struct Seen {
+    std::string method, url, body, ca_file;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string Header(std::string_view name) const {
+      for (const auto& [n, v] : headers)
+        if (n == name) return v;
+      return {};
+    }
+  };
+  std::deque<Result<HttpResponse>> script;
+  std::vector<Seen> seen;
+
+  void Reply(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    HttpResponse r;
+    r.status = status;
+    r.body = std::move(body);
+    r.headers = std::move(headers);
+    script.emplace_back(std::move(r));
+  }
+
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    seen.push_back({request.method, request.url, request.body, request.ca_file, request.headers});
+    if (script.empty()) return MakeError(ErrorKind::kNetwork, "script ran out");
+    Result<HttpResponse> r = std::move(script.front());
+    script.pop_front();
+    return r;
+  }
+};
+
+class FakeClock : public Clock {
+ public:
+  int64_t now = 1'700'000'000;
+  std::vector<double> sleeps;
+  int64_t Now() override { return now; }
+  void SleepSeconds(double s) override { sleeps.push_back(s); }
+};
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char t[] = "/tmp/tokex-unit-XXXXXX";
+    path = mkdtemp(t);
+  }
+  ~TempDir() {
+    std::string cmd = "rm -rf '" + path + "'";
+    (void)system(cmd.c_str());
+  }
+};
+
+}  // namespace tokex::testing
+
+#endif  // TOKEX_TESTS_UNIT_FAKES_H_

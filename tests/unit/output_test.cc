@@ -1,0 +1,61 @@
+#include "output.h"
+
+#include <doctest/doctest.h>
+
+using tokex::Credential;
+using tokex::FormatCredential;
+using tokex::OutputFormat;
+using tokex::Secret;
+
+namespace {
+
+Credential Bearer(std::string_view token) {
+  return tokex::MakeBearerCredential(Secret(token), "bearer", 1000, 1600, "a b");
+}
+
+}  // namespace
+
+TEST_CASE("curl config quoting") {
+  CHECK(tokex::CurlQuote("plain") == "\"plain\"");
+  CHECK(tokex::CurlQuote("a\"b\\c") == "\"a\\\"b\\\\c\"");
+}
+
+TEST_CASE("formats of a bearer credential") {
+  Credential c = Bearer("tok.en-_~+/=");
+  CHECK(FormatCredential(OutputFormat::kToken, c).value() == "tok.en-_~+/=\n");
+  CHECK(FormatCredential(OutputFormat::kHeader, c).value() == "Authorization: Bearer tok.en-_~+/=\n");
+  CHECK(FormatCredential(OutputFormat::kCurl, c).value() == "header = \"Authorization: Bearer tok.en-_~+/=\"\n");
+  CHECK(FormatCredential(OutputFormat::kJson, c).value() ==
+        "{\"access_token\":\"tok.en-_~+/=\",\"token_type\":\"Bearer\",\"expires_at\":\"1970-01-01T00:26:40Z\","
+        "\"scope\":\"a b\",\"headers\":{\"Authorization\":\"Bearer tok.en-_~+/=\"}}\n");
+}
+
+TEST_CASE("quotes and backslashes in a token cannot break out of the curl config") {
+  Credential c = Bearer("a\"b\\");
+  CHECK(FormatCredential(OutputFormat::kCurl, c).value() == "header = \"Authorization: Bearer a\\\"b\\\\\"\n");
+}
+
+TEST_CASE("CR, LF and other control characters are refused in every format") {
+  for (const char* bad : {"a\r\nX-Evil: 1", "a\nb", "a\x01", "a\x7f"}) {
+    CAPTURE(bad);
+    Credential c = Bearer(bad);
+    for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
+      auto out = FormatCredential(f, c);
+      REQUIRE_FALSE(out.ok());
+      CHECK(out.error().kind == tokex::ErrorKind::kRejected);
+      CHECK(out.error().message.find(bad) == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("cookies go out as one Cookie header") {
+  Credential c;
+  c.access_token = Secret("sess");
+  c.token_type = "Session";
+  c.expires_at = 5;
+  c.headers.push_back({"X-CSRF-TOKEN", Secret("csrf-1")});
+  c.cookies.push_back({"rim.example.com", "/", "JSESSIONID", Secret("ABC"), true, 0});
+  CHECK(FormatCredential(OutputFormat::kHeader, c).value() == "X-CSRF-TOKEN: csrf-1\nCookie: JSESSIONID=ABC\n");
+  CHECK(FormatCredential(OutputFormat::kCurl, c).value() ==
+        "header = \"X-CSRF-TOKEN: csrf-1\"\ncookie = \"JSESSIONID=ABC\"\n");
+}

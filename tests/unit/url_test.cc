@@ -1,0 +1,28 @@
+#include "url.h"
+
+#include <doctest/doctest.h>
+
+TEST_CASE("URLs taken apart") {
+  auto u = tokex::ParseUrl("HTTPS://Visibility.EU.amp.cisco.com/iroh/x?y=1");
+  REQUIRE(u.ok());
+  CHECK(u->scheme == "https");
+  CHECK(u->host == "visibility.eu.amp.cisco.com");
+  CHECK(u->port == 443);
+  CHECK(u->path == "/iroh/x?y=1");
+  auto v = tokex::ParseUrl("http://127.0.0.1:8080");
+  REQUIRE(v.ok());
+  CHECK(v->port == 8080);
+  CHECK(v->path == "/");
+  auto w = tokex::ParseUrl("https://[::1]:9/a");
+  REQUIRE(w.ok());
+  CHECK(w->host == "[::1]");
+  CHECK(w->port == 9);
+}
+
+TEST_CASE("bad URLs") {
+  for (const char* bad : {"visibility.amp.cisco.com", "ftp://h/", "https://", "https://h:0/", "https://h:x/",
+                          "https://u:p@h/", "https://h/a b", "https://h/\r\n", "https://[::1/"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(tokex::ParseUrl(bad).ok());
+  }
+}
