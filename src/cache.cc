@@ -4,6 +4,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "private_file.h"
 
 namespace tokex {
@@ -160,5 +165,19 @@ Status TokenCache::Write(std::string_view profile, std::string_view key, const C
 }
 
 Status TokenCache::Forget(std::string_view profile) const { return RemoveFile(FilePath(profile)); }
+
+Status TokenCache::ForgetAll() const {
+  DIR* dir = opendir(dir_.c_str());
+  if (dir == nullptr) return MakeError(ErrorKind::kInternal, "cannot list " + dir_ + ": " + strerror(errno));
+  Status result = Success();
+  while (const dirent* e = readdir(dir)) {
+    std::string_view name(e->d_name);
+    if (name.ends_with(".json") && name[0] != '.') {
+      if (Status s = RemoveFile(dir_ + "/" + std::string(name)); !s) result = s;
+    }
+  }
+  closedir(dir);
+  return result;
+}
 
 }  // namespace tokex

@@ -49,6 +49,10 @@ class TokenCache {
   /// Drops the cached credential of `profile`.
   Status Forget(std::string_view profile) const;
 
+  /// Drops every cached credential, including those of profiles no longer
+  /// in the config.
+  Status ForgetAll() const;
+
   /// Path of the lock file that serialises exchanges for `profile`.
   std::string LockPath(std::string_view profile) const;
 

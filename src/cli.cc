@@ -114,8 +114,8 @@ std::string UsageText() {
     head.resize(std::max<size_t>(head.size() + 1, 30), ' ');
     out += head + std::string(c.summary) + "\n";
   }
-  out += "\nexit codes: 0 ok, 1 internal, 2 usage or config, 3 secret store, 4 rejected by the\n";
-  out += "server, 5 network or server failure. See tokex(1) and tokex.conf(5).\n";
+  out += "\nexit codes: 0 ok, 1 internal, 2 usage or config, 3 secret missing or store unavailable,\n";
+  out += "4 rejected by the server, 5 network or server failure. See tokex(1) and tokex.conf(5).\n";
   return out;
 }
 

@@ -90,6 +90,7 @@ int SecretCommand(const CommandContext& ctx, EngineDeps& deps) {
                                                         " has no secret called '" + Printable(name, 40) +
                                                         "': use " + JoinOr(p.preset->secret_names)));
   std::unique_ptr<SecretStore> store = deps.make_store(p);
+  if (Status s = store->CheckWritable(p.name, name); !s) return ReportError(ctx.err, p.name, s.error());
   TokenCache cache(ctx.paths.cache_dir, ctx.env.uid);
   if (ctx.inv.args[0] == "rm") {
     if (Status s = store->Remove(p.name, name); !s) return ReportError(ctx.err, p.name, s.error());

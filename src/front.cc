@@ -52,14 +52,8 @@ int Forget(const CommandContext& ctx) {
     Status s = cache.Forget(name);
     return s ? 0 : ReportError(ctx.err, name, s.error());
   }
-  // Without a profile, every cached token goes, including those of
-  // profiles since removed from the config.
-  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
-  if (!config) return ReportError(ctx.err, "", config.error());
-  for (const Profile& p : config->profiles) {
-    if (Status s = cache.Forget(p.name); !s) return ReportError(ctx.err, p.name, s.error());
-  }
-  return 0;
+  Status s = cache.ForgetAll();
+  return s ? 0 : ReportError(ctx.err, "", s.error());
 }
 
 }  // namespace

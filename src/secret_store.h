@@ -28,6 +28,10 @@ class SecretStore {
   /// Stores or replaces the secret.
   virtual Status Set(std::string_view profile, std::string_view name, const Secret& value) = 0;
 
+  /// Success when Set and Remove can work at all; checked before a value
+  /// is asked for, so nobody types a secret into a read-only store.
+  virtual Status CheckWritable(std::string_view /*profile*/, std::string_view /*name*/) { return Success(); }
+
   /// Removes the secret; removing a missing one is success.
   virtual Status Remove(std::string_view profile, std::string_view name) = 0;
 

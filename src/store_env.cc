@@ -18,6 +18,8 @@ class EnvStore : public SecretStore {
     return Secret(it->second);
   }
 
+  Status CheckWritable(std::string_view profile, std::string_view name) override { return ReadOnly(profile, name); }
+
   Status Set(std::string_view profile, std::string_view name, const Secret&) override {
     return ReadOnly(profile, name);
   }

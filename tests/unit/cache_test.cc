@@ -89,6 +89,19 @@ TEST_CASE("TokenCache writes 0600 files atomically and keys them") {
   CHECK(cache.Forget("xdr").ok());
 }
 
+TEST_CASE("ForgetAll drops every cached token and keeps the locks") {
+  TempDir tmp;
+  TokenCache cache(tmp.path + "/c", getuid());
+  REQUIRE(cache.Open().ok());
+  REQUIRE(cache.Write("a", "k", Sample()).ok());
+  REQUIRE(cache.Write("b", "k", Sample()).ok());
+  { std::ofstream(cache.LockPath("a")) << ""; }
+  REQUIRE(cache.ForgetAll().ok());
+  CHECK_FALSE(cache.Read("a", "k").has_value());
+  CHECK_FALSE(cache.Read("b", "k").has_value());
+  CHECK(access(cache.LockPath("a").c_str(), F_OK) == 0);
+}
+
 TEST_CASE("a symlink or a loose file in the cache is not read") {
   TempDir tmp;
   TokenCache cache(tmp.path, getuid());
