@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "json.h"
 #include "private_file.h"
 
 namespace tokex {
@@ -22,17 +23,10 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void Str(Writer* w, std::string_view s) { w->String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
-std::string_view GetStr(const rapidjson::Value& obj, const char* name) {
-  auto it = obj.FindMember(name);
-  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
-  return {it->value.GetString(), it->value.GetStringLength()};
-}
-
 bool GetInt(const rapidjson::Value& obj, const char* name, int64_t* out) {
-  auto it = obj.FindMember(name);
-  if (it == obj.MemberEnd() || !it->value.IsInt64()) return false;
-  *out = it->value.GetInt64();
-  return true;
+  std::optional<int64_t> v = JsonInt(obj, name);
+  if (v) *out = *v;
+  return v.has_value();
 }
 
 }  // namespace
@@ -105,14 +99,16 @@ Result<CacheRecord> ParseCacheRecord(std::string json) {
             GetInt(doc, "expires_at", &r.credential.expires_at);
   if (ok) {
     Credential& c = r.credential;
-    r.key = GetStr(doc, "key");
-    r.profile = GetStr(doc, "profile");
-    c.access_token = Secret(GetStr(doc, "access_token"));
-    c.token_type = GetStr(doc, "token_type");
-    c.scope = GetStr(doc, "scope");
-    auto headers = doc.FindMember("headers");
-    auto cookies = doc.FindMember("cookies");
-    ok = headers != doc.MemberEnd() && headers->value.IsArray() && cookies != doc.MemberEnd() &&
+    r.key = JsonString(doc, "key");
+    r.profile = JsonString(doc, "profile");
+    c.access_token = Secret(JsonString(doc, "access_token"));
+    c.token_type = JsonString(doc, "token_type");
+    c.scope = JsonString(doc, "scope");
+    // Const iterators: RapidJSON's mutable ones compare ambiguously in C++20.
+    const rapidjson::Value& root = doc;
+    auto headers = root.FindMember("headers");
+    auto cookies = root.FindMember("cookies");
+    ok = headers != root.MemberEnd() && headers->value.IsArray() && cookies != root.MemberEnd() &&
          cookies->value.IsArray();
     for (auto h = ok ? headers->value.Begin() : nullptr; ok && h != headers->value.End(); ++h) {
       ok = h->IsArray() && h->Size() == 2 && (*h)[0].IsString() && (*h)[1].IsString();
@@ -125,10 +121,10 @@ Result<CacheRecord> ParseCacheRecord(std::string json) {
       Cookie cookie;
       ok = ok && GetInt(*k, "expires", &cookie.expires);
       if (!ok) break;
-      cookie.domain = GetStr(*k, "domain");
-      cookie.path = GetStr(*k, "path");
-      cookie.name = GetStr(*k, "name");
-      cookie.value = Secret(GetStr(*k, "value"));
+      cookie.domain = JsonString(*k, "domain");
+      cookie.path = JsonString(*k, "path");
+      cookie.name = JsonString(*k, "name");
+      cookie.value = Secret(JsonString(*k, "value"));
       cookie.secure = (*k)["secure"].GetBool();
       c.cookies.push_back(std::move(cookie));
     }

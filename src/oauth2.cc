@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "crypto.h"
+#include "json.h"
 #include "text.h"
 
 namespace tokex {
@@ -14,22 +15,12 @@ namespace {
 constexpr int64_t kDefaultLifetime = 300;
 constexpr int64_t kMaxLifetime = 366 * 86400;
 
-std::string_view StrMember(const rapidjson::Value& v, const char* name) {
-  if (!v.IsObject()) return {};
-  auto it = v.FindMember(name);
-  if (it == v.MemberEnd() || !it->value.IsString()) return {};
-  return {it->value.GetString(), it->value.GetStringLength()};
-}
-
 // expires_in is a number per RFC 6749 section 5.1, but some servers send
 // it as a string.
 std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
-  auto it = doc.FindMember("expires_in");
-  if (it == doc.MemberEnd()) return std::nullopt;
-  if (it->value.IsInt64()) return it->value.GetInt64();
-  if (it->value.IsDouble()) return static_cast<int64_t>(it->value.GetDouble());
-  if (it->value.IsString()) return ParseInt(it->value.GetString(), 0, kMaxLifetime);
-  return std::nullopt;
+  if (std::optional<int64_t> n = JsonInt(doc, "expires_in", true)) return n;
+  std::string_view s = JsonString(doc, "expires_in");
+  return s.empty() ? std::nullopt : ParseInt(s, 0, kMaxLifetime);
 }
 
 }  // namespace
@@ -43,12 +34,8 @@ int64_t JwtExpiry(std::string_view token) {
   if (!DecodeBase64Url(token.substr(a + 1, b - a - 1), &payload)) return 0;
   rapidjson::Document doc;
   doc.Parse(payload.data(), payload.size());
-  if (doc.HasParseError() || !doc.IsObject()) return 0;
-  auto it = doc.FindMember("exp");
-  if (it == doc.MemberEnd()) return 0;
-  if (it->value.IsInt64()) return it->value.GetInt64();
-  if (it->value.IsDouble()) return static_cast<int64_t>(it->value.GetDouble());
-  return 0;
+  if (doc.HasParseError()) return 0;
+  return JsonInt(doc, "exp", true).value_or(0);
 }
 
 Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints) {
@@ -56,9 +43,9 @@ Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints
   doc.Parse(response.body.data(), response.body.size());
   std::string detail;
   if (!doc.HasParseError() && doc.IsObject()) {
-    std::string_view code = StrMember(doc, "error");
-    std::string_view desc = StrMember(doc, "error_description");
-    if (desc.empty()) desc = StrMember(doc, "message");
+    std::string_view code = JsonString(doc, "error");
+    std::string_view desc = JsonString(doc, "error_description");
+    if (desc.empty()) desc = JsonString(doc, "message");
     if (!code.empty()) detail = Printable(code, 60);
     if (!desc.empty()) detail += (detail.empty() ? "" : ": ") + Printable(desc, 200);
   }
@@ -84,7 +71,7 @@ Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now,
   rapidjson::Document doc;
   doc.Parse(response.body.data(), response.body.size());
   if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
-  std::string_view token = StrMember(doc, "access_token");
+  std::string_view token = JsonString(doc, "access_token");
   if (token.empty()) return bad("no access_token");
   std::optional<int64_t> lifetime = ExpiresIn(doc);
   if (doc.HasMember("expires_in") && !lifetime) return bad("expires_in is not a number");
@@ -95,8 +82,8 @@ Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now,
     int64_t exp = JwtExpiry(token);
     expires_at = exp > now ? std::min(exp, now + kMaxLifetime) : now + kDefaultLifetime;
   }
-  Credential c = MakeBearerCredential(Secret(token), StrMember(doc, "token_type"), now, expires_at,
-                                      std::string(StrMember(doc, "scope")));
+  Credential c = MakeBearerCredential(Secret(token), JsonString(doc, "token_type"), now, expires_at,
+                                      std::string(JsonString(doc, "scope")));
   if (Status s = ValidateCredential(c); !s) return s.error();
   return c;
 }
