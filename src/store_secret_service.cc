@@ -78,8 +78,19 @@ class SecretServiceStore : public SecretStore {
     SecretPassword value(secret_password_lookup_sync(&kSchema, nullptr, &error, "profile", p.c_str(),
                                                      "name", n.c_str(), nullptr));
     if (error != nullptr) return StoreError(error);
-    if (!value) return std::optional<Secret>();
-    return std::optional<Secret>(Secret(std::string_view(value.get(), strlen(value.get()))));
+    if (value) return std::optional<Secret>(Secret(std::string_view(value.get(), strlen(value.get()))));
+    // A locked item whose unlock prompt could not be shown (no display, or
+    // dismissed) reads as "not found": tell that apart from a missing one.
+    GList* items = secret_password_search_sync(&kSchema, SECRET_SEARCH_ALL, nullptr, &error, "profile",
+                                               p.c_str(), "name", n.c_str(), nullptr);
+    bool exists = items != nullptr;
+    g_list_free_full(items, g_object_unref);
+    if (error != nullptr) return StoreError(error);
+    if (exists)
+      return MakeError(ErrorKind::kStore, "the keyring holding " + n +
+                                              " is locked: unlock it (log in to the desktop, or 'gnome-keyring-daemon "
+                                              "--unlock' with the password on stdin), then try again");
+    return std::optional<Secret>();
   }
 };
 

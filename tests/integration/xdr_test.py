@@ -127,6 +127,19 @@ def case_no_keyring(fx):
           f"the message does not say how to fix it: {lines[0]}")
 
 
+def case_locked_keyring(fx):
+    setup(fx)
+    store_secret(fx)
+    # Lock the login collection the way a screen lock or a timeout would.
+    subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.secrets",
+                    "--object-path", "/org/freedesktop/secrets", "--method", "org.freedesktop.Secret.Service.Lock",
+                    "['/org/freedesktop/secrets/collection/login']"], check=True, capture_output=True, timeout=30)
+    p = fx.run("token", "xdr", check_rc=3)
+    lines = p.stderr.splitlines()
+    check(len(lines) == 1 and "is locked: unlock it" in lines[0], f"unexpected message {p.stderr!r}")
+    check(SECRET not in p.stderr, "the secret appeared in the error")
+
+
 def case_missing_secret(fx):
     setup(fx)
     p = fx.run("token", "xdr", check_rc=3)
