@@ -44,8 +44,8 @@ Credential MakeBearerCredential(Secret token, std::string_view token_type, int64
 
 Status ValidateCredential(const Credential& c) {
   auto bad = [](std::string what) {
-    return MakeError(ErrorKind::kRejected,
-                     "the server's " + what + " contains control characters or is empty: refusing to use it");
+    return MakeError(ErrorKind::kNetwork, "the server's " + what +
+                                              " is empty or contains control characters: refusing to use it");
   };
   if (c.access_token.empty() || HasControlChars(c.access_token.view())) return bad("access token");
   if (HasControlChars(c.token_type) || !IsHeaderName(c.token_type)) return bad("token type");

@@ -47,7 +47,8 @@ Credential MakeBearerCredential(Secret token, std::string_view token_type, int64
 
 /// Checks every value for CR, LF and other control characters and every
 /// header name for token characters, before anything reaches a header.
-/// Returns a kRejected error naming the field (never its value).
+/// Returns a kNetwork error (a broken server answer) naming the field,
+/// never its value.
 Status ValidateCredential(const Credential& c);
 
 /// True when the credential may be reused at `now`: more than

@@ -59,14 +59,10 @@ Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, s
   return SecretFromInput(&raw);
 }
 
-Result<Config> LoadContextConfig(const CommandContext& ctx) { return LoadConfig(ctx.paths.config, ctx.env); }
-
 int PrintCredential(const CommandContext& ctx, EngineDeps& deps) {
-  Result<Config> config = LoadContextConfig(ctx);
-  if (!config) return ReportError(ctx.err, "", config.error());
-  Result<const Profile*> profile = FindProfile(ctx, *config);
+  Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return ReportError(ctx.err, "", profile.error());
-  const Profile& p = **profile;
+  const Profile& p = *profile;
   Result<Credential> c = ObtainCredential(ctx, p, deps);
   if (!c) return ReportError(ctx.err, p.name, c.error());
   Result<std::string> text = FormatCredential(FormatOf(ctx.inv.command->id), *c);
@@ -76,11 +72,9 @@ int PrintCredential(const CommandContext& ctx, EngineDeps& deps) {
 }
 
 int SecretCommand(const CommandContext& ctx, EngineDeps& deps) {
-  Result<Config> config = LoadContextConfig(ctx);
-  if (!config) return ReportError(ctx.err, "", config.error());
-  Result<const Profile*> profile = FindProfile(ctx, *config);
+  Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return ReportError(ctx.err, "", profile.error());
-  const Profile& p = **profile;
+  const Profile& p = *profile;
   const std::string& name = ctx.inv.args[2];
   bool known = false;
   for (std::string_view n : p.preset->secret_names) known = known || n == name;
@@ -136,7 +130,7 @@ int ProfileStatus(const CommandContext& ctx, const Profile& p, const TokenCache*
 }
 
 int StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
-  Result<Config> config = LoadContextConfig(ctx);
+  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
   if (!config) return ReportError(ctx.err, "", config.error());
   TokenCache cache(ctx.paths.cache_dir, ctx.env.uid);
   Status cache_ok = cache.Open();
@@ -144,7 +138,7 @@ int StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
   fprintf(ctx.out, "config: %s\ncache: %s\n", ctx.paths.config.c_str(), ctx.paths.cache_dir.c_str());
   int rc = 0;
   if (!ctx.inv.args.empty()) {
-    Result<const Profile*> profile = FindProfile(ctx, *config);
+    Result<const Profile*> profile = config->Find(ctx.inv.args[0]);
     if (!profile) return ReportError(ctx.err, "", profile.error());
     rc = ProfileStatus(ctx, **profile, cache_ok ? &cache : nullptr, deps);
   } else {

@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "crypto.h"
+#include "oauth2.h"
 #include "url.h"
 
 namespace tokex {
@@ -35,6 +37,22 @@ std::string TokenHost(const Profile& profile) {
   if (!url) return profile.token_url;
   bool default_port = (url->scheme == "https" && url->port == 443) || (url->scheme == "http" && url->port == 80);
   return url->host + (default_port ? "" : ":" + std::to_string(url->port));
+}
+
+void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password) {
+  std::string joined(user);
+  joined += ':';
+  joined += password.view();
+  request->headers.emplace_back("Authorization", "Basic " + Base64(joined));
+  WipeString(&joined);
+}
+
+Result<Credential> RequestToken(FlowContext& ctx, const HttpRequest& request, std::string_view rejected_fix) {
+  int64_t now = ctx.clock.Now();
+  Result<HttpResponse> response = SendWithRetry(ctx.http, ctx.clock, request);
+  if (!response) return response.error();
+  std::string host = TokenHost(ctx.profile);
+  return ParseTokenResponse(*response, now, {host, rejected_fix});
 }
 
 Result<Credential> RunExchange(FlowContext& ctx) {

@@ -35,6 +35,13 @@ HttpRequest TokenRequest(const Profile& profile);
 /// The host[:port] of the profile's token URL, for messages.
 std::string TokenHost(const Profile& profile);
 
+/// Adds "Authorization: Basic base64(user:password)" to `request`.
+void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password);
+
+/// Sends an RFC 6749 token request (retrying transient failures) and parses
+/// the answer; a rejection's message ends with `rejected_fix`.
+Result<Credential> RequestToken(FlowContext& ctx, const HttpRequest& request, std::string_view rejected_fix);
+
 }  // namespace tokex
 
 #endif  // TOKEX_FLOW_H_

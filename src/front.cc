@@ -36,8 +36,13 @@ Result<CommandContext> MakeContext(std::span<const std::string> argv, const Envi
   return ctx;
 }
 
-Result<const Profile*> FindProfile(const CommandContext& ctx, const Config& config) {
-  return config.Find(ctx.inv.args.at(ctx.inv.command->id == CommandId::kSecret ? 1 : 0));
+Result<Profile> LoadProfile(const CommandContext& ctx) {
+  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
+  if (!config) return config.error();
+  Result<const Profile*> profile =
+      config->Find(ctx.inv.args.at(ctx.inv.command->id == CommandId::kSecret ? 1 : 0));
+  if (!profile) return profile.error();
+  return **profile;
 }
 
 namespace {
@@ -77,11 +82,9 @@ std::optional<int> RunLocalCommand(const CommandContext& ctx) {
 
 std::optional<int> TryPrintCached(const CommandContext& ctx) {
   if (!PrintsCredential(ctx.inv.command->id) || ctx.inv.no_cache) return std::nullopt;
-  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
-  if (!config) return ReportError(ctx.err, "", config.error());
-  Result<const Profile*> profile = FindProfile(ctx, *config);
+  Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return ReportError(ctx.err, "", profile.error());
-  const Profile& p = **profile;
+  const Profile& p = *profile;
   TokenCache cache(ctx.paths.cache_dir, ctx.env.uid);
   if (!cache.Open()) return std::nullopt;
   std::optional<Credential> cached = cache.Read(p.name, p.CacheKey());

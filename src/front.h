@@ -52,8 +52,9 @@ Status WriteAndWipe(FILE* out, std::string* data);
 Result<CommandContext> MakeContext(std::span<const std::string> argv, const Environment& env,
                                    int64_t now);
 
-/// Loads the config and finds the profile named by the first argument.
-Result<const Profile*> FindProfile(const CommandContext& ctx, const Config& config);
+/// Loads the config and returns the profile the command names (its first
+/// argument, or the second for `secret`). Errors are kUsage.
+Result<Profile> LoadProfile(const CommandContext& ctx);
 
 /// Runs the commands that never need the engine (help, version, forget).
 /// Returns nullopt for other commands.

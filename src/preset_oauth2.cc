@@ -1,10 +1,8 @@
 // Any RFC 6749 token endpoint: the client_credentials grant (section 4.4)
 // with client authentication by HTTP Basic or by form fields (section
 // 2.3.1), plus the optional scope, audience and resource parameters.
-#include "crypto.h"
 #include "flow.h"
 #include "http_curl.h"
-#include "oauth2.h"
 
 namespace tokex {
 
@@ -17,13 +15,10 @@ Result<Credential> ExchangeOauth2(FlowContext& ctx) {
   if (!secret) return secret.error();
 
   HttpRequest request = TokenRequest(p);
-  std::string client_id(*p.Get("client-id"));
+  std::string_view client_id = *p.Get("client-id");
   request.body = "grant_type=client_credentials";
   if (auth == "basic") {
-    std::string basic = client_id + ":";
-    basic += secret->view();
-    request.headers.emplace_back("Authorization", "Basic " + Base64(basic));
-    WipeString(&basic);
+    AddBasicAuth(&request, client_id, *secret);
   } else {
     std::string escaped = FormEscape(secret->view());
     request.body += "&client_id=" + FormEscape(client_id) + "&client_secret=" + escaped;
@@ -35,13 +30,9 @@ Result<Credential> ExchangeOauth2(FlowContext& ctx) {
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   request.headers.emplace_back("Accept", "application/json");
 
-  int64_t now = ctx.clock.Now();
-  Result<HttpResponse> response = SendWithRetry(ctx.http, ctx.clock, request);
-  if (!response) return response.error();
-  std::string host = TokenHost(p);
-  return ParseTokenResponse(*response, now,
-                            {host, "check client-id and the stored client-secret (tokex secret set " + p.name +
-                                       " client-secret)"});
+  return RequestToken(ctx, request,
+                      "check client-id and the stored client-secret (tokex secret set " + p.name +
+                          " client-secret)");
 }
 
 }  // namespace tokex

@@ -32,6 +32,7 @@ class State:
         self.fail_left = args.fail_first
         self.fail_status = args.fail_status
         self.retry_after = args.retry_after
+        self.misbehave = args.misbehave
         self.counters = emulib.Counters()
         self.tokens = {}
         self.lock = threading.Lock()
@@ -41,11 +42,15 @@ class XdrHandler(emulib.Handler):
     def route(self, method):
         s = self.server.state
         path = urllib.parse.urlsplit(self.path).path
+        if path == "/_emulator/elsewhere":
+            s.counters.add("redirects_followed")
+            return self.reply(200, {"access_token": "followed", "expires_in": 600})
         if path == "/_emulator/stats" and method == "GET":
             c = s.counters.snapshot()
             return self.reply(200, {"token_requests": c.get("token_requests", 0),
                                     "tokens_issued": c.get("tokens_issued", 0),
-                                    "api_requests": c.get("api_requests", 0)})
+                                    "api_requests": c.get("api_requests", 0),
+                                    "redirects_followed": c.get("redirects_followed", 0)})
         if path == "/iroh/oauth2/token":
             s.counters.add("token_requests")
             if method != "POST":
@@ -84,12 +89,24 @@ class XdrHandler(emulib.Handler):
             return self.reply(400, {"error": error, "error_description": "expected grant_type=client_credentials"})
         if s.delay:
             time.sleep(s.delay)
+        if s.misbehave:
+            return self.misbehaviour(s.misbehave)
         token = "xdr-" + secrets.token_urlsafe(32)
         with s.lock:
             s.tokens[token] = time.time() + s.expires_in
         s.counters.add("tokens_issued")
         return self.reply(200, {"access_token": token, "token_type": "bearer", "expires_in": s.expires_in,
                                 "scope": SCOPE})
+
+    def misbehaviour(self, kind):
+        """Answers a valid request the way a broken or hostile server might."""
+        if kind == "redirect":
+            return self.reply(302, {}, {"Location": "/_emulator/elsewhere"})
+        if kind == "huge":
+            return self.reply(200, {"access_token": "x" * (2 << 20), "expires_in": 600})
+        if kind == "crlf":
+            return self.reply(200, {"access_token": "xdr-ok\r\nX-Injected: 1", "expires_in": 600})
+        return self.reply(200, {"token_type": "bearer", "expires_in": 600})  # no access_token
 
     def client_ok(self, s):
         auth = self.headers.get("Authorization") or ""
@@ -120,6 +137,8 @@ def main():
     p.add_argument("--fail-first", type=int, default=0, help="answer the first N token requests with an error")
     p.add_argument("--fail-status", type=int, default=503)
     p.add_argument("--retry-after", type=int, default=None)
+    p.add_argument("--misbehave", choices=["redirect", "huge", "crlf", "no-token"],
+                   help="answer valid token requests like a broken server")
     args = p.parse_args()
     emulib.serve(XdrHandler, args, State(args))
 

@@ -38,9 +38,9 @@ def check(condition, message):
 class Emulator:
     """A vendor emulator process; stopped by close()."""
 
-    def __init__(self, script, workdir, args):
-        self.port_file = workdir / (script + ".port")
-        self.log = open(workdir / (script + ".log"), "w")
+    def __init__(self, script, workdir, args, index):
+        self.port_file = workdir / f"{script}-{index}.port"
+        self.log = open(workdir / f"{script}-{index}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, str(EMULATORS / (script + ".py")), "--port-file", str(self.port_file)] + args,
             stdout=subprocess.DEVNULL, stderr=self.log)
@@ -92,7 +92,8 @@ class Fixture:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def start(self, script, *args):
-        e = Emulator(script, self.dir, ["--cert", self.pki["cert"], "--key", self.pki["key"]] + list(args))
+        e = Emulator(script, self.dir, ["--cert", self.pki["cert"], "--key", self.pki["key"]] + list(args),
+                     len(self.emulators))
         self.emulators.append(e)
         return e
 

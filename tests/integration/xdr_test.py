@@ -227,6 +227,20 @@ def case_tls_always_verified(fx):
     check(stats(fx, xdr)["token_requests"] == 0, "a request went out over unverified TLS")
 
 
+def case_broken_server_answers(fx):
+    for kind, needle in (("redirect", "never followed through redirects"), ("huge", "larger than 1 MiB"),
+                         ("crlf", "control characters"), ("no-token", "no access_token")):
+        xdr = setup(fx, "--misbehave", kind)
+        store_secret(fx)
+        p = fx.run("header", "xdr", check_rc=5)
+        lines = p.stderr.splitlines()
+        check(len(lines) == 1 and needle in lines[0], f"{kind}: unexpected message {p.stderr!r}")
+        check(p.stdout == "", f"{kind}: something was printed: {p.stdout!r}")
+        check("X-Injected" not in p.stderr, f"{kind}: the injected header was echoed")
+        check(stats(fx, xdr)["redirects_followed"] == 0, "a redirect on the token endpoint was followed")
+        check(not (fx.runtime / "tokex" / "xdr.json").exists(), f"{kind}: a broken answer was cached")
+
+
 def case_oauth2_preset(fx):
     secret_file = fx.dir / "emulator-secret"
     secret_file.write_text(SECRET)

@@ -53,7 +53,7 @@ TEST_CASE("unusable success responses are network errors") {
   }
   auto inj = ParseTokenResponse(Response(200, R"({"access_token":"a\r\nX-Injected: 1"})"), 0, kHints);
   REQUIRE_FALSE(inj.ok());
-  CHECK(inj.error().kind == ErrorKind::kRejected);
+  CHECK(inj.error().kind == ErrorKind::kNetwork);
   CHECK(inj.error().message.find("X-Injected") == std::string::npos);
 }
 

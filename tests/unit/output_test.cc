@@ -42,7 +42,7 @@ TEST_CASE("CR, LF and other control characters are refused in every format") {
     for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
       auto out = FormatCredential(f, c);
       REQUIRE_FALSE(out.ok());
-      CHECK(out.error().kind == tokex::ErrorKind::kRejected);
+      CHECK(out.error().kind == tokex::ErrorKind::kNetwork);
       CHECK(out.error().message.find(bad) == std::string::npos);
     }
   }
