@@ -3,6 +3,7 @@
 import concurrent.futures
 import os
 import pathlib
+import pty
 import stat
 import subprocess
 
@@ -101,6 +102,31 @@ def case_parallel_single_flight(fx):
     check(len(tokens) == 1, f"parallel calls printed {len(tokens)} different tokens")
     s = stats(fx, xdr)
     check(s["token_requests"] == 1, f"20 parallel cold calls made {s['token_requests']} exchanges")
+
+
+def case_secret_from_terminal_without_echo(fx):
+    xdr = setup(fx)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(fx.tokex, [fx.tokex, "secret", "set", "xdr", "client-secret"], fx.env)
+    seen = b""
+    while b"client-secret for xdr: " not in seen:
+        seen += os.read(fd, 1024)
+    os.write(fd, SECRET.encode() + b"\n")
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    _, status = os.waitpid(pid, 0)
+    check(os.waitstatus_to_exitcode(status) == 0, f"secret set on a terminal failed: {seen!r}")
+    check(SECRET.encode() not in seen, "the secret was echoed to the terminal")
+    check(b"stored client-secret" in seen, f"no confirmation: {seen!r}")
+    fx.run("token", "xdr", check_rc=0)
+    check(stats(fx, xdr)["tokens_issued"] == 1, "the secret typed on the terminal did not work")
 
 
 def case_wrong_secret(fx):

@@ -125,6 +125,15 @@ TEST_CASE("a cache directory open to others is refused") {
   CHECK_FALSE(TokenCache(dir, getuid() + 1).Open().ok());
 }
 
+TEST_CASE("a cache directory that is a symlink is refused, even to a private directory") {
+  TempDir tmp;
+  std::string real = tmp.path + "/real";
+  std::string link = tmp.path + "/link";
+  REQUIRE(mkdir(real.c_str(), 0700) == 0);
+  REQUIRE(symlink(real.c_str(), link.c_str()) == 0);
+  CHECK_FALSE(TokenCache(link, getuid()).Open().ok());
+}
+
 TEST_CASE("freshness honours the margin and --min-ttl") {
   Credential c = Sample();  // expires at 700
   CHECK(tokex::IsFresh(c, 500, 120, 0));
