@@ -2,7 +2,8 @@
 # with_keyring.sh CMD [ARGS...]: runs CMD in a private D-Bus session with a
 # fresh, unlocked gnome-keyring providing the Secret Service. The keyring
 # lives in a temporary XDG_DATA_HOME that is removed afterwards, so nothing
-# touches the keyring of the person running the tests.
+# touches the keyring of the person running the tests. The daemons end with
+# the session bus.
 set -eu
 [ "$#" -gt 0 ] || { echo "usage: with_keyring.sh CMD [ARGS...]" >&2; exit 2; }
 home=$(mktemp -d "${TMPDIR:-/tmp}/tokex-keyring-XXXXXX")
@@ -12,10 +13,6 @@ mkdir -m 700 "$home/data" "$home/runtime"
 status=0
 XDG_DATA_HOME="$home/data" XDG_RUNTIME_DIR="$home/runtime" dbus-run-session -- sh -c '
   printf "test-password" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  "$@"
-  status=$?
-  # The daemon would outlive the session bus for a while; stop it now.
-  pkill -u "$(id -u)" -f "gnome-keyring-daemon.*--components=secrets" -P $$ 2>/dev/null || true
-  exit $status
+  exec "$@"
 ' sh "$@" || status=$?
 exit "$status"
