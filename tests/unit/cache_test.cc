@@ -9,22 +9,15 @@
 #include <fstream>
 
 #include "private_file.h"
+#include "temp_dir.h"
 
 using tokex::CacheRecord;
 using tokex::Credential;
 using tokex::Secret;
 using tokex::TokenCache;
+using tokex::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/tokex-cache-test-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { std::string cmd = "rm -rf '" + path + "'"; (void)system(cmd.c_str()); }
-};
 
 Credential Sample() {
   Credential c = tokex::MakeBearerCredential(Secret("tok"), "bearer", 100, 700, "s1 s2");

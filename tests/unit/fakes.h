@@ -4,8 +4,6 @@
 #ifndef TOKEX_TESTS_UNIT_FAKES_H_
 #define TOKEX_TESTS_UNIT_FAKES_H_
 
-#include <stdlib.h>
-
 #include <deque>
 #include <map>
 #include <string>
@@ -14,6 +12,7 @@
 #include "clock.h"
 #include "http.h"
 #include "secret_store.h"
+#include "temp_dir.h"
 
 namespace tokex::testing {
 
@@ -82,18 +81,6 @@ class FakeClock : public Clock {
   std::vector<double> sleeps;
   int64_t Now() override { return now; }
   void SleepSeconds(double s) override { sleeps.push_back(s); }
-};
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/tokex-unit-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() {
-    std::string cmd = "rm -rf '" + path + "'";
-    (void)system(cmd.c_str());
-  }
 };
 
 }  // namespace tokex::testing
