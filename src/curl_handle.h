@@ -4,15 +4,22 @@
 
 #include <curl/curl.h>
 
+#include <cstring>
 #include <memory>
+
+#include "secret.h"
 
 namespace tokex {
 
 struct CurlEasyDeleter {
   void operator()(CURL* h) const { curl_easy_cleanup(h); }
 };
+/// Header lists can carry credentials (Basic auth): wiped before freeing.
 struct CurlSlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const {
+    for (curl_slist* node = l; node != nullptr; node = node->next) WipeBytes(node->data, strlen(node->data));
+    curl_slist_free_all(l);
+  }
 };
 struct CurlFreeDeleter {
   void operator()(char* p) const { curl_free(p); }
