@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "cache.h"
+#include "text.h"
 #include "tokex_version.h"
 
 namespace tokex {
@@ -53,7 +54,7 @@ int Forget(const CommandContext& ctx) {
   if (!ctx.inv.args.empty()) {
     const std::string& name = ctx.inv.args[0];
     if (!IsValidProfileName(name))
-      return ReportError(ctx.err, "", MakeError(ErrorKind::kUsage, "'" + name + "' is not a profile name"));
+      return ReportError(ctx.err, "", MakeError(ErrorKind::kUsage, "'" + Printable(name, 64) + "' is not a profile name"));
     Status s = cache.Forget(name);
     return s ? 0 : ReportError(ctx.err, name, s.error());
   }

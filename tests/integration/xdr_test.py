@@ -1,6 +1,7 @@
 """Cisco XDR end to end: the real keyring, the strict emulator, real curl."""
 
 import concurrent.futures
+import json
 import os
 import pathlib
 import pty
@@ -235,6 +236,19 @@ def case_env_and_file_stores(fx):
     check(stat.S_IMODE(secret_file.parent.stat().st_mode) == 0o700, "file store dir is not 0700")
     fx.run("token", "xdr", "--no-cache", env={"DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}, check_rc=0)
     check(stats(fx, xdr)["tokens_issued"] == 2, "file store exchange did not happen")
+
+
+def case_proxy_honoured(fx):
+    xdr = setup(fx)
+    store_secret(fx)
+    proxy = fx.start("connect_proxy")
+    proxy_url = f"http://127.0.0.1:{proxy.port}"
+    fx.run("token", "xdr", env={"https_proxy": proxy_url, "HTTPS_PROXY": proxy_url, "NO_PROXY": None,
+                                "no_proxy": None}, check_rc=0)
+    tunnels = json.loads(subprocess.run(["curl", "-sS", "--noproxy", "*", proxy_url + "/_proxy/stats"],
+                                        capture_output=True, text=True, timeout=30).stdout)["tunnels"]
+    check(tunnels == 1, f"the exchange did not go through https_proxy ({tunnels} tunnels)")
+    check(stats(fx, xdr)["tokens_issued"] == 1, "no token was issued through the proxy")
 
 
 def case_retry_then_success(fx):
