@@ -25,11 +25,14 @@ Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, s
   struct termios saved {};
   bool tty = isatty(fd) && tcgetattr(fd, &saved) == 0;
   if (tty) {
-    fprintf(ctx.err, "%.*s for %.*s: ", int(name.size()), name.data(), int(profile.size()), profile.data());
-    fflush(ctx.err);
+    // Echo goes off before the prompt appears: an answer typed (or sent by
+    // a script) as soon as the prompt shows must be neither echoed nor
+    // discarded by the mode change.
     struct termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(fd, TCSAFLUSH, &quiet);
+    fprintf(ctx.err, "%.*s for %.*s: ", int(name.size()), name.data(), int(profile.size()), profile.data());
+    fflush(ctx.err);
   }
   std::string raw;
   raw.reserve(kMaxSecretInput + 1);  // no reallocation leaves copies behind
@@ -49,7 +52,7 @@ Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, s
   }
   WipeBytes(buf, sizeof buf);
   if (tty) {
-    tcsetattr(fd, TCSAFLUSH, &saved);
+    tcsetattr(fd, TCSANOW, &saved);
     fputc('\n', ctx.err);
   }
   if (too_long) {

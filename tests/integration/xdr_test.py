@@ -5,8 +5,11 @@ import json
 import os
 import pathlib
 import pty
+import select
 import stat
 import subprocess
+import termios
+import time
 
 from harness import Failure, check, main
 
@@ -106,26 +109,64 @@ def case_parallel_single_flight(fx):
 
 
 def case_secret_from_terminal_without_echo(fx):
+    """A secret typed at the prompt is not echoed, even when it is sent the
+    moment the prompt shows.
+
+    The prompt goes to stderr, here a pipe that the test has filled: tokex
+    blocks writing the prompt, and at that moment the terminal's echo must
+    already be off. Otherwise an answer sent right after the prompt could be
+    echoed, or thrown away when echo is switched off.
+    """
     xdr = setup(fx)
+    err_r, err_w = os.pipe()
+    os.set_blocking(err_w, False)
+    filler = 0
+    try:
+        while True:
+            filler += os.write(err_w, b"." * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(err_w, True)
     pid, fd = pty.fork()
     if pid == 0:
+        os.dup2(err_w, 2)
         os.execve(fx.tokex, [fx.tokex, "secret", "set", "xdr", "client-secret"], fx.env)
-    seen = b""
-    while b"client-secret for xdr: " not in seen:
-        seen += os.read(fd, 1024)
+    os.close(err_w)
+    deadline = time.monotonic() + 30
+    while "pipe_write" not in open(f"/proc/{pid}/wchan").read():  # anon_pipe_write on newer kernels
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            raise Failure("tokex never reached the prompt")
+        time.sleep(0.01)
+    echo_on = termios.tcgetattr(fd)[3] & termios.ECHO
+    if echo_on:
+        os.kill(pid, 9)
+        raise Failure("the prompt was shown while the terminal still echoed input")
+
+    err = b""
+    while b"client-secret for xdr: " not in err:
+        err += os.read(err_r, 65536)
     os.write(fd, SECRET.encode() + b"\n")
-    while True:
+
+    def read_some(source):
+        if not select.select([source], [], [], max(0, deadline - time.monotonic()))[0]:
+            os.kill(pid, 9)
+            raise Failure(f"secret set on a terminal hung: {err[filler:]!r}")
         try:
-            chunk = os.read(fd, 1024)
-        except OSError:
-            break
-        if not chunk:
-            break
+            return os.read(source, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            return b""
+
+    seen = b""
+    while chunk := read_some(fd):
         seen += chunk
+    while chunk := read_some(err_r):
+        err += chunk
     _, status = os.waitpid(pid, 0)
-    check(os.waitstatus_to_exitcode(status) == 0, f"secret set on a terminal failed: {seen!r}")
-    check(SECRET.encode() not in seen, "the secret was echoed to the terminal")
-    check(b"stored client-secret" in seen, f"no confirmation: {seen!r}")
+    out = seen + err[filler:]
+    check(os.waitstatus_to_exitcode(status) == 0, f"secret set on a terminal failed: {out!r}")
+    check(SECRET.encode() not in out, "the secret was echoed to the terminal")
+    check(b"stored client-secret" in out, f"no confirmation: {out!r}")
     fx.run("token", "xdr", check_rc=0)
     check(stats(fx, xdr)["tokens_issued"] == 1, "the secret typed on the terminal did not work")
 
