@@ -34,9 +34,7 @@ HttpRequest TokenRequest(const Profile& profile) {
 
 std::string TokenHost(const Profile& profile) {
   Result<Url> url = ParseUrl(profile.token_url);
-  if (!url) return profile.token_url;
-  bool default_port = (url->scheme == "https" && url->port == 443) || (url->scheme == "http" && url->port == 80);
-  return url->host + (default_port ? "" : ":" + std::to_string(url->port));
+  return url ? url->HostPort() : profile.token_url;
 }
 
 void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password) {

@@ -76,7 +76,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   if (!url) return url.error();
   if (url->scheme != "https" && !(url->scheme == "http" && request.allow_http))
     return MakeError(ErrorKind::kUsage, "refusing plain http:// to " + url->host + ": set allow-http = yes for a test server");
-  std::string host = url->host + (url->port == 443 || url->port == 80 ? "" : ":" + std::to_string(url->port));
+  std::string host = url->HostPort();
 
   CurlEasy h(curl_easy_init());
   if (!h) return MakeError(ErrorKind::kInternal, "libcurl could not start");

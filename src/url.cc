@@ -6,6 +6,11 @@
 
 namespace tokex {
 
+std::string Url::HostPort() const {
+  bool default_port = (scheme == "https" && port == 443) || (scheme == "http" && port == 80);
+  return default_port ? host : host + ":" + std::to_string(port);
+}
+
 Result<Url> ParseUrl(std::string_view text) {
   auto fail = [&](std::string_view why) {
     return MakeError(ErrorKind::kUsage, "'" + Printable(text, 100) + "' is not a usable URL: " + std::string(why));

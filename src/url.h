@@ -16,6 +16,9 @@ struct Url {
   std::string host;    ///< lower-cased; IPv6 keeps its brackets
   int port = 0;
   std::string path;
+
+  /// "host", or "host:port" when the port is not the scheme's default.
+  std::string HostPort() const;
 };
 
 /// Parses an http:// or https:// URL. Rejects user info, whitespace and

@@ -17,6 +17,9 @@ TEST_CASE("URLs taken apart") {
   REQUIRE(w.ok());
   CHECK(w->host == "[::1]");
   CHECK(w->port == 9);
+  CHECK(u->HostPort() == "visibility.eu.amp.cisco.com");
+  CHECK(v->HostPort() == "127.0.0.1:8080");
+  CHECK(tokex::ParseUrl("http://h:443/")->HostPort() == "h:443");
 }
 
 TEST_CASE("bad URLs") {
