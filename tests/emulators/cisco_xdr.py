@@ -1,99 +1,102 @@
-"""A strict emulator of the Cisco XDR (Threat Response) OAuth2 endpoint.
+"""A strict loopback emulator of the Cisco XDR (Threat Response) OAuth2 API.
 
-POST /iroh/oauth2/token takes HTTP Basic client_id:client_secret, a form
-body of exactly grant_type=client_credentials, Content-Type
-application/x-www-form-urlencoded and Accept application/json, and answers
-{"access_token", "token_type": "bearer", "expires_in", "scope"} as the
-vendor documents. GET /iroh/... (other than oauth2) needs a Bearer token it
-issued and that has not expired. GET /_emulator/stats reports counters.
+POST /iroh/oauth2/token wants HTTP Basic client_id:client_secret,
+Content-Type application/x-www-form-urlencoded, an Accept that lists
+application/json and a form body of exactly grant_type=client_credentials,
+as the vendor documents. It answers {"access_token", "token_type":
+"bearer", "expires_in", "scope"}. GET /iroh/... (outside /iroh/oauth2/)
+wants a Bearer token this emulator issued and that has not expired.
+GET /_emulator/stats reports counters, without authentication.
 
 The client secret is read from a file, never from argv.
 """
 
-import base64
-import hmac
-import secrets
 import threading
 import time
-import urllib.parse
 
 import emulib
+from emulib import oauth_error
 
+TOKEN_PATH = "/iroh/oauth2/token"
 SCOPE = "private-intel enrich:read casebook inspect:read response global-intel:read"
+# Where --misbehave redirect points; a client that arrives here followed it.
+ELSEWHERE = "/_emulator/elsewhere"
 
 
 class State:
     def __init__(self, args):
         self.client_id = args.client_id
-        with open(args.client_secret_file) as f:
-            self.client_secret = f.read()
+        self.client_secret = emulib.read_secret_file(args.client_secret_file)
         self.expires_in = args.expires_in
         self.delay = args.delay
-        self.fail_left = args.fail_first
         self.fail_status = args.fail_status
         self.retry_after = args.retry_after
         self.misbehave = args.misbehave
-        self.counters = emulib.Counters()
-        self.tokens = {}
-        self.lock = threading.Lock()
+        self.counters = emulib.Counters("token_requests", "tokens_issued", "api_requests", "redirects_followed")
+        self.tokens = emulib.TokenStore()
+        self._fail_left = args.fail_first
+        self._lock = threading.Lock()
+
+    def take_failure(self):
+        """True for the first --fail-first token requests."""
+        with self._lock:
+            if self._fail_left <= 0:
+                return False
+            self._fail_left -= 1
+            return True
 
 
 class XdrHandler(emulib.Handler):
-    def route(self, method):
-        s = self.server.state
-        path = urllib.parse.urlsplit(self.path).path
-        if path == "/_emulator/elsewhere":
+    def route(self, method, path, query):
+        s = self.state
+        if path == "/_emulator/stats":
+            if method != "GET":
+                return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
+            return self.reply(200, s.counters.snapshot())
+        if path == ELSEWHERE:
             s.counters.add("redirects_followed")
-            return self.reply(200, {"access_token": "followed", "expires_in": 600})
-        if path == "/_emulator/stats" and method == "GET":
-            c = s.counters.snapshot()
-            return self.reply(200, {"token_requests": c.get("token_requests", 0),
-                                    "tokens_issued": c.get("tokens_issued", 0),
-                                    "api_requests": c.get("api_requests", 0),
-                                    "redirects_followed": c.get("redirects_followed", 0)})
-        if path == "/iroh/oauth2/token":
+            return self.reply(200, {"access_token": "followed", "token_type": "bearer", "expires_in": 600})
+        if path == TOKEN_PATH:
             s.counters.add("token_requests")
-            if method != "POST":
-                return self.reply(405, {"error": "invalid_request", "error_description": "use POST"},
-                                  {"Allow": "POST"})
-            return self.token(s)
-        if path.startswith("/iroh/") and method == "GET":
+            return self.token(method, query)
+        if path.startswith("/iroh/") and not path.startswith("/iroh/oauth2/"):
             s.counters.add("api_requests")
-            return self.api(s, path)
+            if method != "GET":
+                return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
+            return self.api(path)
         return self.reply(404, {"error": "not_found"})
 
-    def token(self, s):
-        with s.lock:
-            fail = s.fail_left > 0
-            if fail:
-                s.fail_left -= 1
-        body = self.body()
-        if fail:
-            headers = {"Retry-After": str(s.retry_after)} if s.retry_after is not None else {}
-            return self.reply(s.fail_status, {"error": "temporarily_unavailable"}, headers)
-        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if ctype != "application/x-www-form-urlencoded":
-            return self.reply(400, {"error": "invalid_request",
-                                    "error_description": "Content-Type must be application/x-www-form-urlencoded"})
-        if "application/json" not in (self.headers.get("Accept") or ""):
-            return self.reply(406, {"error": "invalid_request", "error_description": "Accept application/json"})
-        if not self.client_ok(s):
-            return self.reply(401, {"error": "invalid_client", "error_description": "Client authentication failed"},
+    def token(self, method, query):
+        s = self.state
+        if method != "POST":
+            return self.reply(405, oauth_error("invalid_request", "use POST"), {"Allow": "POST"})
+        if s.take_failure():
+            headers = {} if s.retry_after is None else {"Retry-After": str(s.retry_after)}
+            return self.reply(s.fail_status, oauth_error("temporarily_unavailable", "try again later"), headers)
+        if query:
+            return self.reply(400, oauth_error("invalid_request", "parameters belong in the body, not the URL"))
+        if emulib.media_type(self.headers.get("Content-Type")) != "application/x-www-form-urlencoded":
+            return self.reply(400, oauth_error("invalid_request",
+                                               "Content-Type must be application/x-www-form-urlencoded"))
+        if not emulib.accepts(self.headers.get("Accept"), "application/json"):
+            return self.reply(406, oauth_error("invalid_request", "Accept must include application/json"))
+        creds = emulib.basic_credentials(self.headers.get("Authorization"))
+        if creds is None or not (emulib.same(creds[0], s.client_id) & emulib.same(creds[1], s.client_secret)):
+            return self.reply(401, oauth_error("invalid_client", "Client authentication failed"),
                               {"WWW-Authenticate": 'Basic realm="iroh"'})
-        try:
-            form = urllib.parse.parse_qs((body or b"").decode(), keep_blank_values=True, strict_parsing=True)
-        except (UnicodeDecodeError, ValueError):
-            form = None
+        body = self.body()
+        if body is None:
+            return None
+        form = emulib.parse_form(body)
         if form != {"grant_type": ["client_credentials"]}:
-            error = "unsupported_grant_type" if form and "grant_type" in form else "invalid_request"
-            return self.reply(400, {"error": error, "error_description": "expected grant_type=client_credentials"})
+            if form is not None and list(form) == ["grant_type"] and len(form["grant_type"]) == 1:
+                return self.reply(400, oauth_error("unsupported_grant_type", "only client_credentials"))
+            return self.reply(400, oauth_error("invalid_request", "the body must be grant_type=client_credentials"))
         if s.delay:
             time.sleep(s.delay)
         if s.misbehave:
             return self.misbehaviour(s.misbehave)
-        token = "xdr-" + secrets.token_urlsafe(32)
-        with s.lock:
-            s.tokens[token] = time.time() + s.expires_in
+        token = s.tokens.issue("xdr-", s.expires_in)
         s.counters.add("tokens_issued")
         return self.reply(200, {"access_token": token, "token_type": "bearer", "expires_in": s.expires_in,
                                 "scope": SCOPE})
@@ -101,44 +104,32 @@ class XdrHandler(emulib.Handler):
     def misbehaviour(self, kind):
         """Answers a valid request the way a broken or hostile server might."""
         if kind == "redirect":
-            return self.reply(302, {}, {"Location": "/_emulator/elsewhere"})
+            return self.reply(302, {}, {"Location": ELSEWHERE})
         if kind == "huge":
             return self.reply(200, {"access_token": "x" * (2 << 20), "expires_in": 600})
         if kind == "crlf":
             return self.reply(200, {"access_token": "xdr-ok\r\nX-Injected: 1", "expires_in": 600})
-        return self.reply(200, {"token_type": "bearer", "expires_in": 600})  # no access_token
+        return self.reply(200, {"token_type": "bearer", "expires_in": 600})  # no-token
 
-    def client_ok(self, s):
-        auth = self.headers.get("Authorization") or ""
-        if not auth.startswith("Basic "):
-            return False
-        try:
-            user, _, password = base64.b64decode(auth[6:], validate=True).decode().partition(":")
-        except (ValueError, UnicodeDecodeError):
-            return False
-        return hmac.compare_digest(user, s.client_id) and hmac.compare_digest(password, s.client_secret)
-
-    def api(self, s, path):
-        auth = self.headers.get("Authorization") or ""
-        token = auth[7:] if auth.startswith("Bearer ") else None
-        with s.lock:
-            expiry = s.tokens.get(token)
-        if expiry is None or expiry < time.time():
-            return self.reply(401, {"error": "invalid_token"}, {"WWW-Authenticate": "Bearer"})
+    def api(self, path):
+        s = self.state
+        token = emulib.bearer_token(self.headers.get("Authorization"))
+        if token is None or not s.tokens.valid(token):
+            return self.reply(401, {"error": "invalid_token"}, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return self.reply(200, {"ok": True, "client_id": s.client_id, "path": path})
 
 
 def main():
     p = emulib.base_arguments(__doc__.splitlines()[0])
     p.add_argument("--client-id", required=True)
-    p.add_argument("--client-secret-file", required=True)
-    p.add_argument("--expires-in", type=int, default=600)
-    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before issuing a token")
-    p.add_argument("--fail-first", type=int, default=0, help="answer the first N token requests with an error")
-    p.add_argument("--fail-status", type=int, default=503)
-    p.add_argument("--retry-after", type=int, default=None)
+    p.add_argument("--client-secret-file", required=True, help="file holding the client secret")
+    p.add_argument("--expires-in", type=int, default=600, help="token lifetime in seconds (default 600)")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a valid request")
+    p.add_argument("--fail-first", type=int, default=0, metavar="N", help="fail the first N token requests")
+    p.add_argument("--fail-status", type=int, default=503, help="status for those failures (default 503)")
+    p.add_argument("--retry-after", type=int, metavar="SECONDS", help="send Retry-After with those failures")
     p.add_argument("--misbehave", choices=["redirect", "huge", "crlf", "no-token"],
-                   help="answer valid token requests like a broken server")
+                   help="answer valid token requests like a broken server (test only)")
     args = p.parse_args()
     emulib.serve(XdrHandler, args, State(args))
 

@@ -1,32 +1,63 @@
-"""Plumbing shared by the vendor emulators: a TLS server on 127.0.0.1 with
-an ephemeral port, JSON replies, capped request bodies, counters, and a
-clean stop on SIGTERM. The vendor logic lives in one file per vendor.
+"""Plumbing shared by the vendor emulators.
+
+A threaded HTTPS server bound to 127.0.0.1 on an ephemeral port that writes
+its port to a file (atomically) and prints `ready PORT` once listening, and
+stops cleanly on SIGTERM or SIGINT. A request handler base class that reads
+request bodies with a size cap, answers everything (errors included) with
+JSON and a Content-Length, and logs one line per request to stderr with the
+method, the path without its query and the status: never a header or a
+body, so no secret or token reaches the log. Helpers for the OAuth2 bits
+several vendors share: HTTP Basic and Bearer credentials, form bodies,
+Accept checks, issued tokens with an expiry, thread-safe counters.
+
+The vendor logic lives in one file per vendor (cisco_xdr.py, ...).
 """
 
 import argparse
+import base64
+import binascii
+import hmac
 import http.server
 import json
 import os
+import secrets
 import signal
+import socketserver
 import ssl
 import sys
 import threading
+import time
+import traceback
+import urllib.parse
 
 MAX_BODY = 64 * 1024
 
 
 def base_arguments(description):
+    """An argument parser with the options every emulator takes."""
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--cert", required=True)
-    p.add_argument("--key", required=True)
-    p.add_argument("--port-file", required=True, help="the chosen port is written here once listening")
+    p.add_argument("--cert", required=True, help="server certificate (PEM)")
+    p.add_argument("--key", required=True, help="server private key (PEM)")
+    p.add_argument("--port-file", help="the chosen port is written here once listening")
     return p
 
 
+def read_secret_file(path):
+    """A secret from a file (never argv); one trailing newline is dropped."""
+    with open(path, encoding="utf-8") as f:
+        value = f.read()
+    value = value[:-1] if value.endswith("\n") else value
+    if not value:
+        sys.exit(f"{path}: empty secret")
+    return value
+
+
 class Counters:
-    def __init__(self):
+    """Named, thread-safe counters."""
+
+    def __init__(self, *names):
         self._lock = threading.Lock()
-        self._values = {}
+        self._values = dict.fromkeys(names, 0)
 
     def add(self, name, n=1):
         with self._lock:
@@ -38,71 +69,218 @@ class Counters:
             return dict(self._values)
 
 
+class TokenStore:
+    """Tokens this emulator issued, each with its expiry; thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._expiry = {}
+
+    def issue(self, prefix, lifetime):
+        token = prefix + secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            self._expiry = {t: e for t, e in self._expiry.items() if e > now}
+            self._expiry[token] = now + lifetime
+        return token
+
+    def valid(self, token):
+        with self._lock:
+            expiry = self._expiry.get(token)
+        return expiry is not None and time.monotonic() < expiry
+
+
+def oauth_error(code, description):
+    return {"error": code, "error_description": description}
+
+
+def media_type(value):
+    """'application/json; charset=utf-8' -> 'application/json'."""
+    return (value or "").split(";")[0].strip().lower()
+
+
+def accepts(header, wanted):
+    """Whether an Accept header lists the media type `wanted` by name."""
+    return any(media_type(part) == wanted for part in (header or "").split(","))
+
+
+def basic_credentials(header):
+    """(user, password) from an 'Authorization: Basic ...' value, or None."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, colon, password = decoded.partition(":")
+    return (user, password) if colon else None
+
+
+def bearer_token(header):
+    """The token from an 'Authorization: Bearer ...' value, or None."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return value.strip() or None
+
+
+def same(a, b):
+    """Constant-time string comparison."""
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def parse_form(body):
+    """An application/x-www-form-urlencoded body as {name: [values]}, or
+    None when it is not well-formed."""
+    if not body:
+        return {}
+    try:
+        return urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
 class Handler(http.server.BaseHTTPRequestHandler):
-    """Base handler: subclasses implement route(method)."""
+    """Base handler. Subclasses implement route(method, path, query): path
+    without the query, query as parse_qs gives it. A route answers with
+    self.reply() and gets the request body, if it wants it, from
+    self.body(). The server's state object is self.state."""
 
     protocol_version = "HTTP/1.1"
     server_version = "emulator/1"
+    timeout = 30  # seconds a connection may sit idle or handshake
 
-    def log_message(self, fmt, *args):  # no secrets: method, path and status only
-        pass
+    def version_string(self):
+        return self.server_version
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def setup(self):
+        super().setup()
+        self.connection.do_handshake()  # here, in the connection's thread, with the timeout above
+
+    def log_message(self, fmt, *args):
+        pass  # the default would log the request line; see log_line
 
     def log_line(self, status):
-        sys.stderr.write(f"{self.command} {self.path.split('?')[0]} {status}\n")
-
-    def body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            return None
-        return self.rfile.read(length)
+        path = urllib.parse.urlsplit(getattr(self, "path", "") or "").path
+        printable = "".join(c if c.isprintable() and c != " " else "?" for c in path)
+        sys.stderr.write(f"{self.command or '-'} {printable or '-'} {status}\n")
+        sys.stderr.flush()
 
     def reply(self, status, obj, headers=None):
         data = json.dumps(obj).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
         self.log_line(status)
 
-    def do_GET(self):
-        self.route("GET")
+    def send_error(self, code, message=None, explain=None):
+        """Errors found by http.server itself (bad request line, unknown
+        method, ...) in JSON like everything else."""
+        self.close_connection = True
+        description = message or self.responses.get(code, ("",))[0]
+        self.reply(code, oauth_error("invalid_request", description))
 
-    def do_POST(self):
-        self.route("POST")
+    def body(self):
+        """The request body (read once), or None after this method has
+        answered a body it will not read: chunked, too large, or a bad
+        Content-Length."""
+        if not self._body_done:
+            self._body_done = True
+            problem = self._body_problem()
+            if problem:
+                self.close_connection = True
+                self.reply(*problem)
+            else:
+                self._body = self._read_body()
+        return self._body
 
-    def do_PUT(self):
-        self.route("PUT")
+    def _body_problem(self):
+        lengths = self.headers.get_all("Content-Length") or []
+        if "Transfer-Encoding" in self.headers:
+            return 411, oauth_error("invalid_request", "send a Content-Length, not a Transfer-Encoding")
+        if len(lengths) > 1 or (lengths and not (lengths[0].isascii() and lengths[0].isdigit())):
+            return 400, oauth_error("invalid_request", "bad Content-Length")
+        if lengths and int(lengths[0]) > MAX_BODY:
+            return 413, oauth_error("invalid_request", f"body larger than {MAX_BODY} bytes")
+        return None
 
-    def do_DELETE(self):
-        self.route("DELETE")
+    def _read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(length)
+        if len(data) != length:
+            self.close_connection = True
+            return None
+        return data
+
+    def dispatch(self):
+        self._body, self._body_done = None, False
+        split = urllib.parse.urlsplit(self.path)
+        self.route(self.command, split.path, urllib.parse.parse_qs(split.query))
+        if not self._body_done:  # answered without looking at the body: skip it, or close
+            if self._body_problem():
+                self.close_connection = True
+            else:
+                self._read_body()
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = dispatch
 
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64
 
+    def server_bind(self):
+        socketserver.TCPServer.server_bind(self)  # no reverse DNS lookup of our own address
+        self.server_name, self.server_port = self.server_address[:2]
+
+    def handle_error(self, request, client_address):
+        kind, value, _ = sys.exc_info()
+        if isinstance(value, OSError):  # TLS handshake failures, hang-ups, timeouts
+            sys.stderr.write(f"connection dropped: {kind.__name__}: {value}\n")
+        else:
+            traceback.print_exc()  # a bug in an emulator
+
+
+def write_port_file(path, port):
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        f.write(f"{port}\n")
+    os.replace(tmp, path)
+
 
 def serve(handler_class, args, state):
-    """Binds 127.0.0.1:0 with TLS, writes the port file, serves until SIGTERM."""
+    """Serves TLS on 127.0.0.1 (ephemeral port) until SIGTERM or SIGINT."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(args.cert, args.key)
     server = Server(("127.0.0.1", 0), handler_class)
     server.state = state
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(args.cert, args.key)
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     port = server.server_address[1]
-    tmp = args.port_file + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(port))
-    os.replace(tmp, args.port_file)
+    if args.port_file:
+        write_port_file(args.port_file, port)
     print(f"ready {port}", flush=True)
 
     def stop(signum, frame):
+        # shutdown() waits for serve_forever(), which runs in this thread.
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    server.serve_forever()
-    server.server_close()
+    try:
+        server.serve_forever(poll_interval=0.1)
+    finally:
+        server.server_close()

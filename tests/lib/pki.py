@@ -1,7 +1,10 @@
 """A throwaway PKI for tests: a CA and a server certificate for 127.0.0.1.
 
 make_pki(directory) -> {"ca": ..., "cert": ..., "key": ...} (paths). Uses
-the openssl command; keys are EC P-256 and mode 0600. As a script:
+the openssl command. The CA is self-signed with basicConstraints CA:TRUE;
+the server certificate it signs has subjectAltName IP:127.0.0.1 and
+DNS:localhost and the serverAuth extended key usage. Keys are EC P-256 and
+mode 0600, everything is valid for one day. As a script:
 `python3 tests/lib/pki.py DIR` prints that dict as JSON.
 """
 
@@ -11,31 +14,69 @@ import pathlib
 import subprocess
 import sys
 
+# Own openssl configs, so the system's openssl.cnf cannot change the result.
+CA_CONFIG = """\
+[req]
+prompt = no
+distinguished_name = dn
+x509_extensions = ca
+[dn]
+CN = tokex throwaway test CA
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+"""
+
+SERVER_REQUEST_CONFIG = """\
+[req]
+prompt = no
+distinguished_name = dn
+[dn]
+CN = 127.0.0.1
+"""
+
+SERVER_EXTENSIONS = """\
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = IP:127.0.0.1, DNS:localhost
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+"""
+
 
 def _openssl(*args, cwd):
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # umask 077: keys are never readable by others, not even for a moment.
+    p = subprocess.run(["openssl", *args], cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True, umask=0o077)
+    if p.returncode != 0:
+        raise RuntimeError(f"openssl {args[0]} failed (exit {p.returncode}): {p.stderr.strip()}")
+
+
+def _new_key(name, cwd):
+    _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name, cwd=cwd)
 
 
 def make_pki(directory):
     d = pathlib.Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    ext = d / "server.ext"
-    ext.write_text("basicConstraints = CA:FALSE\n"
-                   "keyUsage = digitalSignature\n"
-                   "extendedKeyUsage = serverAuth\n"
-                   "subjectAltName = IP:127.0.0.1, DNS:localhost\n")
-    _openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=tokex test CA",
-             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-             cwd=d)
-    _openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", cwd=d)
+    (d / "ca.cnf").write_text(CA_CONFIG)
+    (d / "server-req.cnf").write_text(SERVER_REQUEST_CONFIG)
+    (d / "server.ext").write_text(SERVER_EXTENSIONS)
+    _new_key("ca.key", d)
+    _openssl("req", "-new", "-x509", "-config", "ca.cnf", "-key", "ca.key", "-out", "ca.crt", "-days", "1", cwd=d)
+    _new_key("server.key", d)
+    _openssl("req", "-new", "-config", "server-req.cnf", "-key", "server.key", "-out", "server.csr", cwd=d)
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.crt", "-days", "2", "-extfile", "server.ext", cwd=d)
-    for key in ("ca.key", "server.key"):
-        os.chmod(d / key, 0o600)
+             "-out", "server.crt", "-days", "1", "-extfile", "server.ext", cwd=d)
+    for cert in ("ca.crt", "server.crt"):
+        os.chmod(d / cert, 0o644)
     return {"ca": str(d / "ca.crt"), "cert": str(d / "server.crt"), "key": str(d / "server.key")}
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: pki.py DIR")
     print(json.dumps(make_pki(sys.argv[1])))
