@@ -7,18 +7,29 @@
 #include <string>
 #include <vector>
 
+#include "diagnostics.h"
 #include "environment.h"
 #include "front.h"
+#include "handoff.h"
 #include "process.h"
+
+namespace {
+
+int Fail(const tokex::Error& e) {
+  fputs(tokex::ErrorLine("tokex", e).c_str(), stderr);
+  return e.ExitCode();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   tokex::HardenProcess();
   std::vector<std::string> args(argv + 1, argv + argc);
   tokex::Environment env = tokex::Environment::FromEnviron(environ, geteuid());
-  tokex::FrontOutcome outcome = tokex::RunFront(args, env, time(nullptr));
-  if (!outcome.needs_engine) return outcome.exit_code;
-  std::string engine = tokex::FindEngine();
-  if (!engine.empty()) execv(engine.c_str(), argv);
-  fputs("tokex: cannot run tokex-engine (needed when no cached token can be used): reinstall tokex\n", stderr);
-  return 1;
+  tokex::Result<tokex::FrontStep> step = tokex::RunFront(args, env, time(nullptr), {stdin, stdout, stderr});
+  if (!step) return Fail(step.error());
+  if (*step == tokex::FrontStep::kDone) return 0;
+  // The engine gets the same command line, under the front's own name.
+  args.insert(args.begin(), "tokex");
+  return Fail(tokex::ExecEngine(tokex::FindEngine(), args, {}));
 }

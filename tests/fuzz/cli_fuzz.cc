@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "front.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::string> argv(1);
@@ -12,6 +13,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (data[i] == 0) argv.emplace_back();
     else argv.back().push_back(static_cast<char>(data[i]));
   }
-  (void)tokex::ParseCommandLine(argv);
+  (void)tokex::ParseCommandLine(argv, tokex::TokexCommands());
   return 0;
 }

@@ -4,7 +4,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "oauth2.h"
+#include "jwt.h"
+#include "token_response.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

@@ -25,6 +25,13 @@ CONFIG = """[profile "xdr"]
     store     = env
 """
 
+CI_PROFILE = CONFIG[CONFIG.index('[profile "ci"]'):]
+
+FUTURE_PROFILE = """[profile "future"]
+    preset    = acme-2030
+    client-id = f
+"""
+
 CASES = {
     "help": ([], CONFIG),
     "version": (["--version"], CONFIG),
@@ -34,7 +41,11 @@ CASES = {
     "unknown-profile": (["token", "xrd"], CONFIG),
     "bad-region": (["token", "xdr"], CONFIG.replace("region    = eu", "region    = mars")),
     "unknown-key": (["header", "xdr"], CONFIG.replace("region ", "regoin ")),
-    "http-refused": (["curl", "xdr"], CONFIG + "    base-url = http://127.0.0.1:1/\n"),
+    "http-refused": (["curl", "xdr"], CONFIG.replace("region ", "base-url = http://127.0.0.1:1/\n    region ")),
+    # A profile this build cannot use (as a newer tokex's config would
+    # have) fails alone: its siblings work, and status shows it.
+    "sibling-profile-broken": (["token", "ci"], CONFIG + FUTURE_PROFILE),
+    "status-lists-broken-profile": (["status"], CI_PROFILE + FUTURE_PROFILE),
     "no-config": (["token", "xdr"], None),
     "env-store-missing": (["token", "ci"], CONFIG),
     "env-store-read-only": (["secret", "set", "ci", "client-secret"], CONFIG),

@@ -63,8 +63,9 @@ TEST_CASE("corrupt or tampered records are rejected") {
 
 TEST_CASE("TokenCache writes 0600 files atomically and keys them") {
   TempDir tmp;
-  TokenCache cache(tmp.path + "/c", getuid());
-  REQUIRE(cache.Open().ok());
+  auto opened = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(opened.ok());
+  TokenCache& cache = *opened;
   struct stat st {};
   REQUIRE(stat((tmp.path + "/c").c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0700);
@@ -84,8 +85,9 @@ TEST_CASE("TokenCache writes 0600 files atomically and keys them") {
 
 TEST_CASE("ForgetAll drops every cached token and keeps the locks") {
   TempDir tmp;
-  TokenCache cache(tmp.path + "/c", getuid());
-  REQUIRE(cache.Open().ok());
+  auto opened = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(opened.ok());
+  TokenCache& cache = *opened;
   REQUIRE(cache.Write("a", "k", Sample()).ok());
   REQUIRE(cache.Write("b", "k", Sample()).ok());
   { std::ofstream(cache.LockPath("a")) << ""; }
@@ -97,8 +99,10 @@ TEST_CASE("ForgetAll drops every cached token and keeps the locks") {
 
 TEST_CASE("a symlink or a loose file in the cache is not read") {
   TempDir tmp;
-  TokenCache cache(tmp.path, getuid());
   REQUIRE(chmod(tmp.path.c_str(), 0700) == 0);
+  auto opened = TokenCache::Open(tmp.path, getuid());
+  REQUIRE(opened.ok());
+  TokenCache& cache = *opened;
   REQUIRE(cache.Write("real", "k", Sample()).ok());
   REQUIRE(symlink((tmp.path + "/real.json").c_str(), (tmp.path + "/link.json").c_str()) == 0);
   CHECK_FALSE(cache.Read("link", "k").has_value());
@@ -111,11 +115,11 @@ TEST_CASE("a cache directory open to others is refused") {
   std::string dir = tmp.path + "/open";
   REQUIRE(mkdir(dir.c_str(), 0755) == 0);
   REQUIRE(chmod(dir.c_str(), 0755) == 0);
-  auto s = TokenCache(dir, getuid()).Open();
+  auto s = TokenCache::Open(dir, getuid());
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message == dir + " is not a private directory (it must be a directory owned by you with mode 0700): "
                                    "remove it, or fix it with chmod 700");
-  CHECK_FALSE(TokenCache(dir, getuid() + 1).Open().ok());
+  CHECK_FALSE(TokenCache::Open(dir, getuid() + 1).ok());
 }
 
 TEST_CASE("a cache directory that is a symlink is refused, even to a private directory") {
@@ -124,7 +128,7 @@ TEST_CASE("a cache directory that is a symlink is refused, even to a private dir
   std::string link = tmp.path + "/link";
   REQUIRE(mkdir(real.c_str(), 0700) == 0);
   REQUIRE(symlink(real.c_str(), link.c_str()) == 0);
-  CHECK_FALSE(TokenCache(link, getuid()).Open().ok());
+  CHECK_FALSE(TokenCache::Open(link, getuid()).ok());
 }
 
 TEST_CASE("freshness honours the margin and --min-ttl") {

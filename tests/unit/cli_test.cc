@@ -2,12 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "front.h"
+
 using tokex::CommandId;
 using tokex::ParseCommandLine;
 
 namespace {
 
-tokex::Result<tokex::Invocation> Parse(std::vector<std::string> argv) { return ParseCommandLine(argv); }
+tokex::Result<tokex::Invocation> Parse(std::vector<std::string> argv) { return ParseCommandLine(argv, tokex::TokexCommands()); }
 
 }  // namespace
 
@@ -27,7 +29,7 @@ TEST_CASE("usage errors") {
   CHECK(Parse({"token"}).error().message == "usage: tokex token PROFILE: see 'tokex help'");
   CHECK(Parse({"--frobnicate"}).error().message == "unknown option '--frobnicate': see 'tokex help'");
   CHECK(Parse({"secret", "get", "p", "n"}).error().message ==
-        "'tokex secret get': use 'secret set' or 'secret rm': see 'tokex help'");
+        "'tokex secret get': use set or rm: see 'tokex help'");
   CHECK(Parse({"token", "x", "--min-ttl", "soon"}).error().kind == tokex::ErrorKind::kUsage);
   CHECK(Parse({"token", "x", "--config"}).error().message == "--config needs a value: see 'tokex help'");
 }
@@ -35,6 +37,14 @@ TEST_CASE("usage errors") {
 TEST_CASE("no arguments and --help mean help; the usage lists every command") {
   CHECK(Parse({})->command->id == CommandId::kHelp);
   CHECK(Parse({"--help"})->command->id == CommandId::kHelp);
-  std::string usage = tokex::UsageText();
-  for (const auto& c : tokex::Commands()) CHECK(usage.find("  " + std::string(c.name) + " ") != std::string::npos);
+  std::string usage = tokex::UsageText(tokex::TokexCommands());
+  for (const auto& c : tokex::TokexCommands()) CHECK(usage.find("  " + std::string(c.name) + " ") != std::string::npos);
+}
+
+TEST_CASE("the PROFILE argument is where the command's row says") {
+  CHECK(Parse({"token", "xdr"})->ProfileArg() == "xdr");
+  CHECK(Parse({"secret", "set", "xdr", "client-secret"})->ProfileArg() == "xdr");
+  CHECK(Parse({"status"})->ProfileArg().empty());
+  CHECK(Parse({"status", "xdr"})->ProfileArg() == "xdr");
+  CHECK(Parse({"version"})->ProfileArg().empty());
 }

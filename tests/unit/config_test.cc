@@ -14,11 +14,22 @@ Environment Env() {
   return env;
 }
 
-std::string ErrorOf(const std::string& text) {
+// The error that fails the whole file.
+std::string FileError(const std::string& text) {
   auto c = ParseConfig(text, "/cfg", Env());
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().kind == tokex::ErrorKind::kUsage);
   return c.error().message;
+}
+
+// The error of profile "x" in a file that parses.
+std::string ErrorOf(const std::string& text) {
+  auto c = ParseConfig(text, "/cfg", Env());
+  REQUIRE(c.ok());
+  auto p = c->Find("x");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().kind == tokex::ErrorKind::kUsage);
+  return p.error().message;
 }
 
 }  // namespace
@@ -40,7 +51,7 @@ TEST_CASE("cisco-xdr profile with defaults and region") {
   CHECK((*p)->refresh_margin == 120);
   CHECK((*p)->timeout == 30);
   CHECK((*p)->ca_file == "/home/u/ca.pem");
-  CHECK((*p)->store == tokex::StoreKind::kSecretService);
+  CHECK((*p)->store->name == "secret-service");
   CHECK((*p)->env_name == "XDR_TOKEN");
   REQUIRE((*p)->match.size() == 2);
   CHECK((*p)->match[1] == "https://private.intel.eu.amp.cisco.com/");
@@ -78,19 +89,47 @@ TEST_CASE("config errors name file, line and key") {
         "/cfg:4: key 'timeout': expected whole seconds from 1 to 600");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = vault\n") ==
         "/cfg:4: key 'store': unknown store 'vault': use secret-service, env or file");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = flie\n") ==
+        "/cfg:4: key 'store': unknown store 'flie': did you mean 'file'?");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nenv-name = LD_PRELOAD\n") ==
         "/cfg:4: key 'env-name': 'LD_PRELOAD' is not a usable variable name or changes how programs run");
   CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\ntoken-url = https://h/t\ngrant = password\n") ==
         "/cfg:5: key 'grant': 'password' is not supported by preset oauth2: use client_credentials");
   CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\n") ==
         "/cfg:1: key 'token-url': missing: preset oauth2 needs it in profile 'x'");
-  CHECK(ErrorOf("[global]\nx = y\n") ==
+  CHECK(FileError("[global]\nx = y\n") ==
         "/cfg:1: unknown section '[global]': only [profile \"NAME\"] sections are allowed");
-  CHECK(ErrorOf("[profile \"../x\"]\n") == "/cfg:1: profile name '../x': use letters, digits, '.', '_' and '-'");
+  CHECK(FileError("[profile \"../x\"]\n") == "/cfg:1: profile name '../x': use letters, digits, '.', '_' and '-'");
+  CHECK(FileError("[profile \"x\"]\npreset cisco-xdr\n") == "/cfg:2: key 'preset': expected '=' after the key");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = \"a\\nb\"\n") ==
         "/cfg:3: key 'client-id': value contains a control character");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://u:p@h/\n") ==
         "/cfg:4: key 'match': 'https://u:p@h/' is not a usable URL: user names and passwords do not belong in a URL here");
+}
+
+TEST_CASE("a profile fails alone: the others in the file stay usable") {
+  // As a config shared with a newer tokex would look: a preset this build
+  // does not know, a key it does not know, a bad value, a key set twice.
+  auto c = ParseConfig("[profile \"new\"]\npreset = acme-2030\nclient-id = a\n"
+                       "[profile \"ok\"]\npreset = cisco-xdr\nclient-id = a\n"
+                       "[profile \"key\"]\npreset = cisco-xdr\nclient-id = a\nfuture-key = 1\n"
+                       "[profile \"twice\"]\npreset = cisco-xdr\nclient-id = a\nclient-id = b\n"
+                       "[profile \"bad\"]\npreset = cisco-xdr\nclient-id = a\ntimeout = soon\n",
+                       "/cfg", Env());
+  REQUIRE(c.ok());
+  REQUIRE(c->profiles.size() == 5);
+  CHECK(c->Find("ok").ok());
+  CHECK_FALSE(c->profiles[1].error);
+  for (const char* name : {"new", "key", "twice", "bad"}) {
+    auto p = c->Find(name);
+    REQUIRE_FALSE(p.ok());
+    CHECK(p.error().kind == tokex::ErrorKind::kUsage);
+  }
+  CHECK(c->Find("new").error().message == "/cfg:2: key 'preset': unknown preset 'acme-2030': use cisco-xdr or oauth2");
+  CHECK(c->Find("twice").error().message == "/cfg:14: key 'client-id': set twice in profile 'twice' (first on line 13)");
+  // A broken profile is still listed, with its error, so status can show it.
+  CHECK(c->profiles[0].name == "new");
+  REQUIRE(c->profiles[0].error);
 }
 
 TEST_CASE("allow-http admits http endpoints") {

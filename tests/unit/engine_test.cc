@@ -1,10 +1,12 @@
-#include "engine.h"
+#include "obtain.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
 
 #include "crypto.h"
+#include "engine_commands.h"
 #include "fakes.h"
+#include "preset_registry.h"
 
 using namespace tokex;
 using namespace tokex::testing;
@@ -22,22 +24,19 @@ struct Harness {
   MemoryStore store;
   ScriptedHttp http;
   FakeClock clock;
+  CountingRandom random;
+  RecordingDiagnostics log;
   Config config;
-  CommandContext ctx;
-  EngineDeps deps{http, clock, [this](const Profile&) {
-                    // The engine owns what the factory returns; hand it a
-                    // forwarding store so the test keeps the data.
-                    struct Forward : SecretStore {
-                      MemoryStore& m;
-                      explicit Forward(MemoryStore& s) : m(s) {}
-                      Result<Secret> Get(std::string_view p, std::string_view n) override { return m.Get(p, n); }
-                      Status Set(std::string_view p, std::string_view n, const Secret& v) override { return m.Set(p, n, v); }
-                      Status Remove(std::string_view p, std::string_view n) override { return m.Remove(p, n); }
-                      Result<bool> Has(std::string_view p, std::string_view n) override { return m.Has(p, n); }
-                      std::string Describe() const override { return "memory"; }
-                    };
-                    return std::unique_ptr<SecretStore>(new Forward(store));
-                  }};
+  Paths paths;
+  ObtainOptions options;
+  EngineDeps deps{http,
+                  clock,
+                  random,
+                  PresetExchanges(),
+                  [this](const Profile&) { return std::unique_ptr<SecretStore>(new ForwardingStore(store)); },
+                  paths,
+                  getuid(),
+                  log};
 
   Harness() {
     Environment env;
@@ -45,14 +44,14 @@ struct Harness {
     auto parsed = ParseConfig(kXdrConfig, "/cfg", env);
     REQUIRE(parsed.ok());
     config = std::move(parsed.value());
-    ctx.env = env;
-    ctx.paths.cache_dir = tmp.path + "/cache";
-    ctx.err = stderr;
+    paths.cache_dir = tmp.path + "/cache";
+    paths.state_dir = tmp.path + "/state";
     store.items["xdr/client-secret"] = "s3cret:x";
     store.items["o2/client-secret"] = "p&q=r s";
   }
 
   const Profile& P(std::string_view name) { return *config.Find(name).value(); }
+  Result<Credential> Obtain(std::string_view name) { return ObtainCredential(P(name), options, deps); }
 };
 
 }  // namespace
@@ -60,7 +59,7 @@ struct Harness {
 TEST_CASE("the Cisco XDR exchange sends what the vendor documents") {
   Harness h;
   h.http.Reply(200, R"({"access_token":"T1","token_type":"bearer","expires_in":600,"scope":"s"})");
-  auto c = ObtainCredential(h.ctx, h.P("xdr"), h.deps);
+  auto c = h.Obtain("xdr");
   REQUIRE(c.ok());
   CHECK(c->access_token.view() == "T1");
   CHECK(c->expires_at == h.clock.now + 600);
@@ -78,40 +77,40 @@ TEST_CASE("the Cisco XDR exchange sends what the vendor documents") {
 TEST_CASE("a fresh cached token is reused; --no-cache and expiry force an exchange") {
   Harness h;
   h.http.Reply(200, R"({"access_token":"T1","expires_in":600})");
-  REQUIRE(ObtainCredential(h.ctx, h.P("xdr"), h.deps).ok());
-  auto again = ObtainCredential(h.ctx, h.P("xdr"), h.deps);
+  REQUIRE(h.Obtain("xdr").ok());
+  auto again = h.Obtain("xdr");
   REQUIRE(again.ok());
   CHECK(again->access_token.view() == "T1");
   CHECK(h.http.seen.size() == 1);
 
-  h.ctx.inv.no_cache = true;
+  h.options.use_cache = false;
   h.http.Reply(200, R"({"access_token":"T2","expires_in":600})");
-  CHECK(ObtainCredential(h.ctx, h.P("xdr"), h.deps)->access_token.view() == "T2");
+  CHECK(h.Obtain("xdr")->access_token.view() == "T2");
   CHECK(h.http.seen.size() == 2);
-  h.ctx.inv.no_cache = false;
+  h.options.use_cache = true;
   // --no-cache neither read nor wrote the cache.
-  CHECK(ObtainCredential(h.ctx, h.P("xdr"), h.deps)->access_token.view() == "T1");
+  CHECK(h.Obtain("xdr")->access_token.view() == "T1");
 
   h.clock.now += 600 - 120;  // within the refresh margin
   h.http.Reply(200, R"({"access_token":"T3","expires_in":600})");
-  CHECK(ObtainCredential(h.ctx, h.P("xdr"), h.deps)->access_token.view() == "T3");
+  CHECK(h.Obtain("xdr")->access_token.view() == "T3");
   CHECK(h.http.seen.size() == 3);
 }
 
 TEST_CASE("--min-ttl refreshes a token that would expire too soon") {
   Harness h;
   h.http.Reply(200, R"({"access_token":"T1","expires_in":600})");
-  REQUIRE(ObtainCredential(h.ctx, h.P("xdr"), h.deps).ok());
+  REQUIRE(h.Obtain("xdr").ok());
   h.clock.now += 100;
-  h.ctx.inv.min_ttl = 550;
+  h.options.min_ttl = 550;
   h.http.Reply(200, R"({"access_token":"T2","expires_in":600})");
-  CHECK(ObtainCredential(h.ctx, h.P("xdr"), h.deps)->access_token.view() == "T2");
+  CHECK(h.Obtain("xdr")->access_token.view() == "T2");
 }
 
 TEST_CASE("a missing secret says how to store it") {
   Harness h;
   h.store.items.clear();
-  auto c = ObtainCredential(h.ctx, h.P("xdr"), h.deps);
+  auto c = h.Obtain("xdr");
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().kind == ErrorKind::kStore);
   CHECK(c.error().message.find("tokex secret set xdr client-secret") != std::string::npos);
@@ -123,13 +122,13 @@ TEST_CASE("transient failures retry with backoff; rejections do not") {
   h.http.Reply(503, "{}");
   h.http.script.emplace_back(MakeError(ErrorKind::kNetwork, "connection refused"));
   h.http.Reply(200, R"({"access_token":"T1","expires_in":600})");
-  REQUIRE(ObtainCredential(h.ctx, h.P("xdr"), h.deps).ok());
+  REQUIRE(h.Obtain("xdr").ok());
   CHECK(h.http.seen.size() == 3);
   CHECK(h.clock.sleeps == std::vector<double>{0.5, 1.0});
 
   Harness r;
   r.http.Reply(401, R"({"error":"invalid_client","error_description":"Client authentication failed"})");
-  auto c = ObtainCredential(r.ctx, r.P("xdr"), r.deps);
+  auto c = r.Obtain("xdr");
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().kind == ErrorKind::kRejected);
   CHECK(r.http.seen.size() == 1);
@@ -140,12 +139,12 @@ TEST_CASE("Retry-After is honoured up to a cap") {
   Harness h;
   h.http.Reply(429, "{}", {{"retry-after", "3"}});
   h.http.Reply(200, R"({"access_token":"T1","expires_in":600})");
-  REQUIRE(ObtainCredential(h.ctx, h.P("xdr"), h.deps).ok());
+  REQUIRE(h.Obtain("xdr").ok());
   CHECK(h.clock.sleeps == std::vector<double>{3.0});
 
   Harness g;
   g.http.Reply(503, "{}", {{"retry-after", "3600"}});
-  auto c = ObtainCredential(g.ctx, g.P("xdr"), g.deps);
+  auto c = g.Obtain("xdr");
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().kind == ErrorKind::kNetwork);
   CHECK(g.http.seen.size() == 1);
@@ -153,7 +152,7 @@ TEST_CASE("Retry-After is honoured up to a cap") {
 
   Harness n;
   for (int i = 0; i < 3; ++i) n.http.Reply(502, "{}");
-  auto d = ObtainCredential(n.ctx, n.P("xdr"), n.deps);
+  auto d = n.Obtain("xdr");
   REQUIRE_FALSE(d.ok());
   CHECK(d.error().kind == ErrorKind::kNetwork);
   CHECK(n.http.seen.size() == 3);
@@ -162,7 +161,7 @@ TEST_CASE("Retry-After is honoured up to a cap") {
 TEST_CASE("oauth2 with client-auth = post sends escaped form fields") {
   Harness h;
   h.http.Reply(200, R"({"access_token":"O1","expires_in":60})");
-  REQUIRE(ObtainCredential(h.ctx, h.P("o2"), h.deps).ok());
+  REQUIRE(h.Obtain("o2").ok());
   const auto& r = h.http.seen.at(0);
   CHECK(r.url == "https://idp/token");
   CHECK(r.Header("Authorization").empty());

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "clock.h"
+#include "diagnostics.h"
 #include "http.h"
+#include "random.h"
 #include "secret_store.h"
 #include "temp_dir.h"
 
@@ -19,6 +21,7 @@ namespace tokex::testing {
 class MemoryStore : public SecretStore {
  public:
   std::map<std::string, std::string> items;
+  bool fail_writes = false;  ///< Set and Replace fail as a locked keyring would
 
   Result<Secret> Get(std::string_view profile, std::string_view name) override {
     auto it = items.find(Key(profile, name));
@@ -26,6 +29,7 @@ class MemoryStore : public SecretStore {
     return Secret(it->second);
   }
   Status Set(std::string_view profile, std::string_view name, const Secret& value) override {
+    if (fail_writes) return MakeError(ErrorKind::kStore, "the memory store is locked");
     items[Key(profile, name)] = std::string(value.view());
     return Success();
   }
@@ -72,6 +76,46 @@ class ScriptedHttp : public HttpClient {
     Result<HttpResponse> r = std::move(script.front());
     script.pop_front();
     return r;
+  }
+};
+
+/// A store that forwards to a MemoryStore the test keeps, for code that
+/// takes ownership of the store it opens.
+class ForwardingStore : public SecretStore {
+ public:
+  explicit ForwardingStore(SecretStore& target) : t_(target) {}
+  Result<Secret> Get(std::string_view p, std::string_view n) override { return t_.Get(p, n); }
+  Status Set(std::string_view p, std::string_view n, const Secret& v) override { return t_.Set(p, n, v); }
+  Result<bool> Replace(std::string_view p, std::string_view n, const Secret& e, const Secret& v) override {
+    return t_.Replace(p, n, e, v);
+  }
+  Status Remove(std::string_view p, std::string_view n) override { return t_.Remove(p, n); }
+  Result<bool> Has(std::string_view p, std::string_view n) override { return t_.Has(p, n); }
+  std::string Describe() const override { return t_.Describe(); }
+
+ private:
+  SecretStore& t_;
+};
+
+/// Bytes 0, 1, 2, ... continuing from call to call.
+class CountingRandom : public Random {
+ public:
+  unsigned char next = 0;
+  Status Fill(std::span<unsigned char> out) override {
+    for (unsigned char& b : out) b = next++;
+    return Success();
+  }
+};
+
+/// Keeps what commands say, for tests to look at.
+class RecordingDiagnostics : public Diagnostics {
+ public:
+  std::vector<std::string> notices, notes;
+  void Notice(std::string_view profile, std::string_view text) override {
+    notices.push_back(std::string(profile) + ": " + std::string(text));
+  }
+  void Note(std::string_view profile, std::string_view text) override {
+    notes.push_back(std::string(profile) + ": " + std::string(text));
   }
 };
 

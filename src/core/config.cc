@@ -1,0 +1,337 @@
+#include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "ini_parser.h"
+#include "secret.h"
+#include "text.h"
+#include "url.h"
+
+namespace tokex {
+
+using std::string_view_literals::operator""sv;
+
+namespace {
+
+constexpr size_t kMaxConfigBytes = 1 << 20;
+
+// Names that change how a program or a shell loads and runs.
+constexpr std::array kUnsafeEnvNames = {
+    "PATH"sv, "IFS"sv,      "ENV"sv,        "BASH_ENV"sv,   "CDPATH"sv,  "SHELLOPTS"sv,
+    "PS4"sv,  "GLOBIGNORE"sv, "PYTHONPATH"sv, "PYTHONSTARTUP"sv, "PERL5LIB"sv, "PERL5OPT"sv,
+    "RUBYOPT"sv, "RUBYLIB"sv, "NODE_OPTIONS"sv, "JAVA_TOOL_OPTIONS"sv, "HOME"sv, "SHELL"sv,
+    "GCONV_PATH"sv, "HOSTALIASES"sv, "LOCALDOMAIN"sv, "RES_OPTIONS"sv, "TMPDIR"sv, "MALLOC_CHECK_"sv,
+};
+
+class ProfileBuilder {
+ public:
+  ProfileBuilder(Profile* p, const Environment& env) : p_(p), env_(env) {}
+
+  Error Fail(int line, std::string_view key, std::string_view what) const {
+    std::string msg = p_->source + ":" + std::to_string(line) + ": ";
+    if (!key.empty()) msg += "key '" + std::string(key) + "': ";
+    return MakeError(ErrorKind::kUsage, msg + std::string(what));
+  }
+  Error Fail(std::string_view key, std::string_view what) const {
+    auto it = p_->settings.find(key);
+    return Fail(it == p_->settings.end() ? p_->line : it->second.line, key, what);
+  }
+
+  Status Build() {
+    if (Status s = ResolvePreset(); !s) return s;
+    if (Status s = CheckKeys(); !s) return s;
+    if (Status s = ResolveFlags(); !s) return s;
+    if (Status s = ResolveUrls(); !s) return s;
+    return ResolveRest();
+  }
+
+ private:
+  Status ResolvePreset() {
+    std::optional<std::string_view> name = p_->Get("preset");
+    if (!name) {
+      return Fail(p_->line, "preset",
+                  "profile '" + p_->name + "' has no preset: add 'preset = " +
+                      std::string(AllPresets()[0].name) + "' (or another preset)");
+    }
+    p_->preset = FindPreset(*name);
+    if (p_->preset != nullptr) return Success();
+    std::vector<std::string_view> names;
+    for (const PresetInfo& info : AllPresets()) names.push_back(info.name);
+    std::string hint = DidYouMean(*name, names);
+    return Fail("preset", "unknown preset '" + std::string(*name) + "'" +
+                              (hint.empty() ? ": use " + JoinOr(names) : hint));
+  }
+
+  Status CheckKeys() {
+    std::vector<std::string_view> known(CommonKeys().begin(), CommonKeys().end());
+    known.insert(known.end(), p_->preset->keys.begin(), p_->preset->keys.end());
+    for (const auto& [key, setting] : p_->settings) {
+      if (HasControlChars(setting.value))
+        return Fail(setting.line, key, "value contains a control character");
+      bool ok = false;
+      for (std::string_view k : known) ok = ok || k == key;
+      if (ok) continue;
+      return Fail(setting.line, key, "unknown key for preset " + std::string(p_->preset->name) + DidYouMean(key, known));
+    }
+    for (const KeyChoices& choice : p_->preset->choices) {
+      std::optional<std::string_view> v = p_->Get(choice.key);
+      if (!v) continue;
+      bool ok = false;
+      for (std::string_view allowed : choice.values) ok = ok || allowed == *v;
+      if (!ok)
+        return Fail(choice.key, "'" + std::string(*v) + "' is not supported by preset " +
+                                    std::string(p_->preset->name) + ": use " + JoinOr(choice.values));
+    }
+    for (std::string_view k : p_->preset->required_keys) {
+      if (!p_->Get(k))
+        return Fail(p_->line, k,
+                    "missing: preset " + std::string(p_->preset->name) + " needs it in profile '" +
+                        p_->name + "'");
+    }
+    return Success();
+  }
+
+  Status ResolveFlags() {
+    if (auto v = p_->Get("allow-http")) {
+      std::optional<bool> b = ParseBool(*v);
+      if (!b) return Fail("allow-http", "expected yes or no");
+      p_->allow_http = *b;
+    }
+    if (auto v = p_->Get("timeout")) {
+      std::optional<int64_t> n = ParseInt(*v, 1, 600);
+      if (!n) return Fail("timeout", "expected whole seconds from 1 to 600");
+      p_->timeout = *n;
+    }
+    if (auto v = p_->Get("refresh-margin")) {
+      std::optional<int64_t> n = ParseInt(*v, 0, 86400);
+      if (!n) return Fail("refresh-margin", "expected whole seconds from 0 to 86400");
+      p_->refresh_margin = *n;
+    }
+    return Success();
+  }
+
+  Status CheckUrl(std::string_view key, std::string_view value) {
+    Result<Url> url = ParseUrl(value);
+    if (!url) return Fail(key, url.error().message);
+    if (url->scheme == "http" && !p_->allow_http)
+      return Fail(key, "plain http:// is refused: use https://, or set allow-http = yes for a test server");
+    return Success();
+  }
+
+  Status ResolveUrls() {
+    const PresetInfo& preset = *p_->preset;
+    std::optional<std::string_view> region = p_->Get("region");
+    if (!preset.regions.empty()) {
+      const PresetRegion* chosen = &preset.regions[0];
+      if (region) {
+        chosen = nullptr;
+        std::vector<std::string_view> names;
+        for (const PresetRegion& r : preset.regions) {
+          names.push_back(r.name);
+          if (r.name == *region) chosen = &r;
+        }
+        if (chosen == nullptr)
+          return Fail("region", "unknown region '" + std::string(*region) + "' for preset " +
+                                    std::string(preset.name) + ": use " + JoinOr(names));
+      }
+      p_->base_url = chosen->base_url;
+    }
+    if (auto v = p_->Get("base-url")) {
+      if (Status s = CheckUrl("base-url", *v); !s) return s;
+      p_->base_url = *v;
+      while (p_->base_url.ends_with('/')) p_->base_url.pop_back();
+    }
+    if (auto v = p_->Get("token-url")) {
+      if (Status s = CheckUrl("token-url", *v); !s) return s;
+      p_->token_url = *v;
+    } else if (!p_->base_url.empty() && !preset.token_path.empty()) {
+      p_->token_url = p_->base_url + std::string(preset.token_path);
+    }
+    if (p_->token_url.empty())
+      return Fail(p_->line, "token-url", "missing: set token-url or base-url");
+    if (auto v = p_->Get("match")) {
+      std::string_view rest = *v;
+      while (!rest.empty()) {
+        size_t sp = rest.find_first_of(" \t");
+        std::string_view one = rest.substr(0, sp);
+        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+        if (one.empty()) continue;
+        Result<Url> url = ParseUrl(one);
+        if (!url) return Fail("match", url.error().message);
+        p_->match.emplace_back(one);
+      }
+    }
+    return Success();
+  }
+
+  Status ResolveRest() {
+    if (auto v = p_->Get("store")) {
+      p_->store = FindStore(*v);
+      if (p_->store == nullptr) {
+        std::vector<std::string_view> names;
+        for (const StoreInfo& info : AllStores()) names.push_back(info.name);
+        std::string hint = DidYouMean(*v, names);
+        return Fail("store", "unknown store '" + std::string(*v) + "'" + (hint.empty() ? ": use " + JoinOr(names) : hint));
+      }
+    }
+    if (auto v = p_->Get("ca-file")) {
+      if (v->empty()) return Fail("ca-file", "empty path");
+      p_->ca_file = ExpandHome(*v, env_);
+    }
+    p_->env_name = EnvNameWord(p_->name) + "_TOKEN";
+    if (auto v = p_->Get("env-name")) {
+      if (!IsSafeEnvName(*v))
+        return Fail("env-name", "'" + std::string(*v) +
+                                    "' is not a usable variable name or changes how programs run");
+      p_->env_name = *v;
+    }
+    p_->username = p_->Get("username").value_or(p_->preset->default_username);
+    return Success();
+  }
+
+  Profile* p_;
+  const Environment& env_;
+};
+
+}  // namespace
+
+std::optional<std::string_view> Profile::Get(std::string_view key) const {
+  auto it = settings.find(key);
+  if (it == settings.end()) return std::nullopt;
+  return std::string_view(it->second.value);
+}
+
+std::string Profile::CacheKey() const {
+  uint64_t h = Fnv1a64("tokex-cache-v1");
+  // A NUL after each field keeps "ab"+"c" apart from "a"+"bc".
+  auto mix = [&h](std::string_view s) { h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(s, h)); };
+  mix(name);
+  for (const auto& [key, setting] : settings) {
+    mix(key);
+    mix(setting.value);
+  }
+  mix(token_url);
+  char buf[17];
+  snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool IsValidProfileName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || name[0] == '.' || name[0] == '-') return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsSafeEnvName(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  if (name.starts_with("LD_") || name.starts_with("DYLD_") || name.starts_with("BASH_FUNC_"))
+    return false;
+  for (std::string_view bad : kUnsafeEnvNames) {
+    if (name == bad) return false;
+  }
+  return true;
+}
+
+Result<const Profile*> Config::Find(std::string_view name) const {
+  std::vector<std::string_view> names;
+  for (const Profile& p : profiles) {
+    if (p.name == name) {
+      if (p.error) return *p.error;
+      return &p;
+    }
+    names.push_back(p.name);
+  }
+  std::string msg = "no profile '" + std::string(name) + "' in " + source;
+  if (std::string hint = DidYouMean(name, names); !hint.empty())
+    msg += hint;
+  else if (names.empty())
+    msg += ": add a [profile \"" + std::string(name) + "\"] section (see tokex.conf(5))";
+  else
+    msg += ": profiles there are " + JoinOr(names);
+  return MakeError(ErrorKind::kUsage, msg);
+}
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source, const Environment& env) {
+  Result<IniDocument> doc = ParseIni(text, source);
+  if (!doc) return doc.error();
+  Config config;
+  config.source = source;
+  for (IniSection& section : doc->sections) {
+    std::string where = std::string(source) + ":" + std::to_string(section.line) + ": ";
+    if (section.name != "profile" || !section.has_subsection)
+      return MakeError(ErrorKind::kUsage,
+                       where + "unknown section '[" + section.name +
+                           "]': only [profile \"NAME\"] sections are allowed");
+    if (!IsValidProfileName(section.subsection))
+      return MakeError(ErrorKind::kUsage, where + "profile name '" + Printable(section.subsection, 64) +
+                                              "': use letters, digits, '.', '_' and '-'");
+    Profile* profile = nullptr;
+    for (Profile& p : config.profiles) {
+      if (p.name == section.subsection) profile = &p;
+    }
+    if (profile == nullptr) {
+      profile = &config.profiles.emplace_back();
+      profile->name = section.subsection;
+      profile->source = source;
+      profile->line = section.line;
+    }
+    for (IniEntry& e : section.entries) {
+      auto [it, inserted] = profile->settings.try_emplace(e.key, Setting{e.value, e.line});
+      if (inserted) continue;
+      if (e.key == "match") {  // several match lines add up
+        it->second.value += " " + e.value;
+        continue;
+      }
+      if (!profile->error)
+        profile->error = MakeError(ErrorKind::kUsage,
+                                   std::string(source) + ":" + std::to_string(e.line) + ": key '" + e.key +
+                                       "': set twice in profile '" + profile->name + "' (first on line " +
+                                       std::to_string(it->second.line) + ")");
+    }
+  }
+  for (Profile& p : config.profiles) {
+    if (p.error) continue;
+    if (Status s = ProfileBuilder(&p, env).Build(); !s) p.error = s.error();
+  }
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path, const Environment& env) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return MakeError(ErrorKind::kUsage, "no config file at " + path +
+                                              ": create it with a [profile \"NAME\"] section "
+                                              "(see tokex.conf(5)) or pass --config FILE");
+    return MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(errno));
+  }
+  std::string text;
+  char buf[8192];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) {
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxConfigBytes) break;
+  }
+  int saved = errno;
+  close(fd);
+  if (n < 0) return MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(saved));
+  if (text.size() > kMaxConfigBytes)
+    return MakeError(ErrorKind::kUsage, "config " + path + " is larger than 1 MiB");
+  return ParseConfig(text, path, env);
+}
+
+}  // namespace tokex

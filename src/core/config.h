@@ -1,0 +1,90 @@
+// The tokex configuration: profiles read from the INI file, validated.
+#ifndef TOKEX_CONFIG_H_
+#define TOKEX_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "environment.h"
+#include "preset_catalog.h"
+#include "result.h"
+#include "store_catalog.h"
+
+namespace tokex {
+
+/// One setting as written, with the line it came from (for messages).
+struct Setting {
+  std::string value;
+  int line = 0;
+};
+
+/// A profile, validated. Derived members are filled in by ParseConfig.
+/// A profile that failed validation keeps its error in `error` and may
+/// have some members unset: only its name, source, line and settings can
+/// be relied on. Config::Find hands out the error instead of the profile.
+struct Profile {
+  std::string name;
+  std::string source;  ///< config file path, for messages
+  int line = 0;        ///< line of the [profile] header
+  std::optional<Error> error;  ///< why the profile cannot be used
+  const PresetInfo* preset = nullptr;
+  std::map<std::string, Setting, std::less<>> settings;
+
+  std::string token_url;  ///< resolved: token-url, or base-url + preset path
+  std::string base_url;   ///< resolved: base-url, or the region's URL
+  std::string ca_file;    ///< "~/" expanded; empty for the system store
+  int64_t timeout = 30;   ///< seconds, whole exchange
+  int64_t refresh_margin = 120;
+  std::vector<std::string> match;
+  std::string username;
+  const StoreInfo* store = &DefaultStore();
+  std::string env_name;
+  bool allow_http = false;
+
+  /// The setting's value, or nullopt when not set.
+  std::optional<std::string_view> Get(std::string_view key) const;
+
+  /// A hex digest of every setting: a cache written under other settings
+  /// never matches. Contains no secret because the config holds none.
+  std::string CacheKey() const;
+};
+
+/// A parsed config file: every [profile "NAME"] section, in file order
+/// (sections of the same name merged).
+struct Config {
+  std::string source;  ///< the file's path, for messages
+  std::vector<Profile> profiles;
+
+  /// The usable profile called `name`. Errors are kUsage: the profile's
+  /// own validation error, or "no profile" naming the config file and
+  /// suggesting a near name.
+  Result<const Profile*> Find(std::string_view name) const;
+};
+
+/// Parses and validates config text. A syntax error, or a section that is
+/// not [profile "NAME"], fails the whole file; anything wrong inside one
+/// profile (unknown preset or key, bad value, a key set twice) fails only
+/// that profile, so a config shared with a newer tokex keeps working for
+/// the profiles this one understands. Errors are kUsage and read
+/// "SOURCE:LINE: key 'k': problem". Does no I/O.
+Result<Config> ParseConfig(std::string_view text, std::string_view source, const Environment& env);
+
+/// Reads and parses the file at `path`. A missing file is a kUsage error that
+/// says how to create one.
+Result<Config> LoadConfig(const std::string& path, const Environment& env);
+
+/// True for names tokex accepts as profile names: used in file names and
+/// environment variable names, so [A-Za-z0-9._-] only.
+bool IsValidProfileName(std::string_view name);
+
+/// True when `name` may be set in a child's environment: a shell-style
+/// identifier that does not change how programs load or run.
+bool IsSafeEnvName(std::string_view name);
+
+}  // namespace tokex
+
+#endif  // TOKEX_CONFIG_H_

@@ -1,0 +1,72 @@
+// tokex status [PROFILE]: what is stored and cached, never a secret or a
+// token.
+#include "cache.h"
+#include "engine_commands.h"
+#include "front.h"
+#include "text.h"
+
+namespace tokex {
+
+namespace {
+
+std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
+  if (c == nullptr) return "none cached";
+  if (c->expires_at <= now) return "expired " + HumanDuration(now - c->expires_at) + " ago";
+  return "cached, expires in " + HumanDuration(c->expires_at - now) + " (" + Rfc3339(c->expires_at) +
+         "), obtained " + HumanDuration(now - c->obtained_at) + " ago" +
+         (IsFresh(*c, now, p.refresh_margin, 0) ? "" : "; will be refreshed on next use");
+}
+
+// The lines of one usable profile; the first store error met, if any.
+Status ProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps, std::string* out) {
+  Status result = Success();
+  std::unique_ptr<SecretStore> store = deps.open_store(p);
+  *out += p.name + ": preset " + std::string(p.preset->name) + ", token URL " + p.token_url + ", secrets in the " +
+          store->Describe() + "\n";
+  for (std::string_view name : p.preset->secret_names) {
+    Result<bool> has = store->Has(p.name, name);
+    if (!has && result) result = InProfile(has.error(), p.name);
+    *out += "  " + std::string(name) + ": " + (!has ? "unknown: " + has.error().message : *has ? "stored" : "missing") +
+            "\n";
+  }
+  std::optional<Credential> c;
+  if (cache != nullptr) c = cache->Read(p.name, p.CacheKey());
+  *out += "  token: " + TokenState(c ? &*c : nullptr, p, deps.clock.Now()) + "\n";
+  return result;
+}
+
+// One profile's lines, usable or not.
+Status AnyProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps, std::string* out) {
+  if (!p.error) return ProfileStatus(p, cache, deps, out);
+  *out += p.name + ": unusable: " + p.error->message + "\n";
+  return *p.error;
+}
+
+}  // namespace
+
+Status StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
+  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
+  if (!config) return config.error();
+  std::string_view only = ctx.inv.ProfileArg();
+  if (!only.empty()) {
+    if (Result<const Profile*> p = config->Find(only); !p) return p.error();
+  }
+  Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
+  if (!cache) deps.log.Notice("", "warning: " + cache.error().message);
+  std::string out = "config: " + ctx.paths.config + "\ncache: " + ctx.paths.cache_dir + "\n";
+  Status first = Success();
+  int problems = 0;
+  for (const Profile& p : config->profiles) {
+    if (!only.empty() && p.name != only) continue;
+    Status s = AnyProfileStatus(p, cache ? &*cache : nullptr, deps, &out);
+    if (!s && problems++ == 0) first = s;
+  }
+  if (Status s = WriteText(ctx.io.out, out); !s) return s;
+  if (problems == 0) return Success();
+  Error e = first.error();
+  e.profile.clear();
+  e.message = problems == 1 ? "1 profile has a problem: see above" : std::to_string(problems) + " profiles have problems: see above";
+  return e;
+}
+
+}  // namespace tokex

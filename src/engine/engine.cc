@@ -1,0 +1,80 @@
+#include "engine.h"
+
+#include <array>
+
+#include "diagnostics.h"
+#include "engine_commands.h"
+#include "front.h"
+
+namespace tokex {
+
+namespace {
+
+constexpr std::array kEngineCommands = {
+    EngineCommand{CommandId::kToken, PrintCredentialCommand},
+    EngineCommand{CommandId::kHeader, PrintCredentialCommand},
+    EngineCommand{CommandId::kCurl, PrintCredentialCommand},
+    EngineCommand{CommandId::kJson, PrintCredentialCommand},
+    EngineCommand{CommandId::kSecret, SecretCommand},
+    EngineCommand{CommandId::kStatus, StatusCommand},
+};
+
+EngineHandler FindHandler(CommandId id) {
+  for (const EngineCommand& c : kEngineCommands) {
+    if (c.id == id) return c.run;
+  }
+  return nullptr;
+}
+
+// The tokex command line, as the tokex front hands it over.
+Status RunTokex(std::span<const std::string> args, const Environment& env, EngineServices& services, Io io) {
+  Result<Invocation> inv = ParseCommandLine(args, TokexCommands());
+  if (!inv) return inv.error();
+  Paths paths = ResolvePaths(env, inv->config_path);
+  StreamDiagnostics log("tokex", io.err, inv->verbose);
+  CommandContext ctx{*inv, env, paths, services.clock.Now(), io, log};
+  EngineHandler handler = FindHandler(inv->command->id);
+  if (handler == nullptr) {
+    // A command the front finishes by itself (help, forget), reached by
+    // running tokex-engine by hand.
+    Result<FrontStep> step = inv->command->front(ctx);
+    return step ? Success() : Status(step.error());
+  }
+  EngineDeps deps{services.http,      services.clock,
+                  services.random,    services.exchanges,
+                  [&](const Profile& p) { return OpenStore(services.stores, {p, env, paths}); },
+                  paths,              env.uid,
+                  log};
+  return handler(ctx, deps);
+}
+
+// The fronts that hand over to the engine, by the name they put in argv[0].
+struct EngineFront {
+  std::string_view name;
+  Status (*run)(std::span<const std::string> args, const Environment& env, EngineServices& services, Io io);
+};
+
+constexpr std::array kFronts = {
+    EngineFront{"tokex", RunTokex},
+};
+
+}  // namespace
+
+std::span<const EngineCommand> EngineCommands() { return kEngineCommands; }
+
+int RunEngine(std::span<const std::string> argv, const Environment& env, EngineServices& services, Io io) {
+  std::string_view self = argv.empty() ? "" : std::string_view(argv[0]);
+  if (size_t slash = self.rfind('/'); slash != std::string_view::npos) self.remove_prefix(slash + 1);
+  const EngineFront* front = &kFronts[0];
+  for (const EngineFront& f : kFronts) {
+    if (f.name == self) front = &f;
+  }
+  Status s = front->run(argv.empty() ? argv : argv.subspan(1), env, services, io);
+  if (s) return 0;
+  std::string line = ErrorLine(front->name, s.error());
+  fputs(line.c_str(), io.err);
+  fflush(io.err);
+  return s.error().ExitCode();
+}
+
+}  // namespace tokex

@@ -1,0 +1,31 @@
+// The engine's command handlers, one file each (cmd_*.cc).
+#ifndef TOKEX_ENGINE_COMMANDS_H_
+#define TOKEX_ENGINE_COMMANDS_H_
+
+#include <string>
+
+#include "cli.h"
+#include "obtain.h"
+#include "result.h"
+#include "secret.h"
+
+namespace tokex {
+
+/// token, header, curl, json: obtains the credential and prints it in the
+/// command's format (cmd_print.cc).
+Status PrintCredentialCommand(const CommandContext& ctx, EngineDeps& deps);
+
+/// secret set|rm PROFILE NAME (cmd_secret.cc).
+Status SecretCommand(const CommandContext& ctx, EngineDeps& deps);
+
+/// status [PROFILE] (cmd_status.cc).
+Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
+
+/// Turns what a person typed or piped into a secret: one trailing newline
+/// (LF or CRLF) is dropped; empty values and control characters are kUsage
+/// errors. Wipes `raw`.
+Result<Secret> SecretFromInput(std::string* raw);
+
+}  // namespace tokex
+
+#endif  // TOKEX_ENGINE_COMMANDS_H_

@@ -1,0 +1,81 @@
+// What a preset's exchange works with: the context it gets, the registry
+// row that names it, and the request helpers the OAuth2-shaped presets
+// share. Presets live in src/presets/, one file each.
+#ifndef TOKEX_EXCHANGE_H_
+#define TOKEX_EXCHANGE_H_
+
+#include <sys/types.h>
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "clock.h"
+#include "config.h"
+#include "credential.h"
+#include "diagnostics.h"
+#include "http.h"
+#include "random.h"
+#include "result.h"
+#include "secret_store.h"
+
+namespace tokex {
+
+/// Everything an exchange may use. It runs under the profile's lock, so it
+/// may read, spend and replace the profile's secrets (see rotation.h).
+struct ExchangeContext {
+  const Profile& profile;
+  SecretStore& store;
+  HttpClient& http;
+  Clock& clock;
+  Random& random;
+  const Paths& paths;  ///< where rotation keeps recovery copies
+  uid_t uid;
+  Diagnostics& log;
+};
+
+/// A preset's exchange: the profile's secrets in, a credential out.
+using ExchangeFn = Result<Credential> (*)(ExchangeContext& ctx);
+
+/// One row of the preset registry (src/presets/preset_registry.cc),
+/// matched by name with a row of the core's preset catalog.
+struct PresetExchange {
+  std::string_view preset;
+  ExchangeFn exchange;
+};
+
+/// The exchange registered for `preset`, or nullptr.
+ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_view preset);
+
+/// Runs `exchange` and checks the credential it returns (no control
+/// characters anywhere) before anyone can print or cache it.
+Result<Credential> RunExchange(ExchangeContext& ctx, ExchangeFn exchange);
+
+/// A request to the profile's token URL with its CA file, timeout and
+/// allow-http setting applied.
+HttpRequest TokenRequest(const Profile& profile);
+
+/// One name=value pair of a form body; the value may be a secret.
+struct FormField {
+  std::string_view name;
+  std::string_view value;
+};
+
+/// An RFC 6749 token request: POST to the profile's token URL with
+/// `fields` as an application/x-www-form-urlencoded body (percent-encoded
+/// here, in the order given) and Accept: application/json.
+HttpRequest FormTokenRequest(const Profile& profile, std::span<const FormField> fields);
+
+/// The host[:port] of the profile's token URL, for messages.
+std::string TokenHost(const Profile& profile);
+
+/// Adds "Authorization: Basic base64(user:password)" to `request`.
+void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password);
+
+/// Sends a token request (retrying transient failures) and parses the
+/// RFC 6749 answer; a rejection's message ends with `rejected_fix`.
+Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix);
+
+}  // namespace tokex
+
+#endif  // TOKEX_EXCHANGE_H_

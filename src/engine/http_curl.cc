@@ -1,0 +1,160 @@
+#include "http_curl.h"
+
+#include "curl_handle.h"
+#include "secret.h"
+#include "text.h"
+#include "url.h"
+
+namespace tokex {
+
+namespace {
+
+constexpr size_t kMaxBodyBytes = 1 << 20;
+constexpr long kConnectTimeoutSeconds = 10;
+
+struct Sink {
+  std::string body;
+  bool too_large = false;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  size_t len = size * n;
+  if (sink->body.size() + len > kMaxBodyBytes) {
+    sink->too_large = true;
+    return 0;  // makes libcurl abort the transfer
+  }
+  sink->body.append(data, len);
+  return len;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  size_t len = size * n;
+  std::string_view line(data, len);
+  if (line.starts_with("HTTP/")) sink->headers.clear();  // a new response (e.g. after 100)
+  size_t colon = line.find(':');
+  if (colon != std::string_view::npos && sink->headers.size() < 200) {
+    std::string name = AsciiLower(line.substr(0, colon));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.remove_suffix(1);
+    sink->headers.emplace_back(std::move(name), std::string(value));
+  }
+  return len;
+}
+
+Error TransportError(CURLcode code, const char* detail, const std::string& host) {
+  std::string what = detail[0] != '\0' ? detail : curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+      return MakeError(ErrorKind::kNetwork, "TLS verification of " + host + " failed (" + Printable(what) +
+                                                "): check the endpoint, or set ca-file to its CA");
+    case CURLE_OPERATION_TIMEDOUT:
+      return MakeError(ErrorKind::kNetwork, host + " did not answer in time: check the network or raise timeout");
+    default:
+      return MakeError(ErrorKind::kNetwork,
+                       "cannot reach " + host + " (" + Printable(what) + "): check the network and proxy settings");
+  }
+}
+
+// The request's headers as a libcurl list (wiped when freed: they may
+// carry credentials), plus an empty "Expect:" that keeps libcurl from
+// adding "Expect: 100-continue" to small POSTs.
+Result<CurlSlist> HeaderList(const HttpRequest& request) {
+  CurlSlist list;
+  auto append = [&list](const std::string& line) {
+    curl_slist* next = curl_slist_append(list.get(), line.c_str());
+    if (next == nullptr) return false;
+    (void)list.release();  // `next` is the same list, grown
+    list.reset(next);
+    return true;
+  };
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name + ": " + value;
+    bool ok = append(line);
+    WipeString(&line);
+    if (!ok) return MakeError(ErrorKind::kInternal, "out of memory");
+  }
+  if (!append("Expect:")) return MakeError(ErrorKind::kInternal, "out of memory");
+  return list;
+}
+
+// Everything that makes a transfer safe: verified TLS, no redirects, the
+// protocols allowed, time limits and the body cap.
+void SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, Sink* sink, char* errbuf) {
+  curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, request.allow_http ? "https,http" : "https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!request.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.ca_file.c_str());
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(kConnectTimeoutSeconds, request.timeout_seconds));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "tokex/1");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, sink);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, sink);
+  if (request.method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  } else if (request.method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+}
+
+}  // namespace
+
+CurlHttpClient::CurlHttpClient() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+CurlHttpClient::~CurlHttpClient() { curl_global_cleanup(); }
+
+Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+  Result<Url> url = ParseUrl(request.url);
+  if (!url) return url.error();
+  if (url->scheme != "https" && !(url->scheme == "http" && request.allow_http))
+    return MakeError(ErrorKind::kUsage, "refusing plain http:// to " + url->host + ": set allow-http = yes for a test server");
+  std::string host = url->HostPort();
+
+  CurlEasy h(curl_easy_init());
+  if (!h) return MakeError(ErrorKind::kInternal, "libcurl could not start");
+  Result<CurlSlist> headers = HeaderList(request);
+  if (!headers) return headers.error();
+  Sink sink;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  SetOptions(h.get(), request, headers->get(), &sink, errbuf);
+  CURLcode rc = curl_easy_perform(h.get());
+  if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    WipeString(&sink.body);
+    return MakeError(ErrorKind::kNetwork, host + " sent a response larger than 1 MiB: refusing it");
+  }
+  if (rc != CURLE_OK) {
+    WipeString(&sink.body);
+    return TransportError(rc, errbuf, host);
+  }
+  HttpResponse response;
+  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &response.status);
+  response.headers = std::move(sink.headers);
+  response.body = std::move(sink.body);
+  return response;
+}
+
+std::string FormEscape(std::string_view s) {
+  CurlString escaped(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())));
+  if (!escaped) return {};
+  std::string out(escaped.get());
+  WipeBytes(escaped.get(), out.size());
+  return out;
+}
+
+}  // namespace tokex

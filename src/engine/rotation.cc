@@ -1,0 +1,67 @@
+#include "rotation.h"
+
+#include "private_file.h"
+
+namespace tokex {
+
+namespace {
+
+constexpr size_t kMaxRecoveryBytes = 64 * 1024;
+
+std::string RecoveryDir(const Paths& paths) { return paths.state_dir + "/recovery"; }
+
+// Writes `value` where a person (or the next run) can find it.
+Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
+  std::string dir = RecoveryDir(paths);
+  if (Status s = EnsurePrivateDir(dir, uid); !s) return s;
+  std::string data(value.view());
+  data += '\n';  // so that `tokex secret set P NAME < FILE` reads one line
+  Status s = WritePrivateFile(dir, profile, data, true);
+  WipeString(&data);
+  return s;
+}
+
+}  // namespace
+
+std::string RecoveryPath(const Paths& paths, std::string_view profile) {
+  return RecoveryDir(paths) + "/" + std::string(profile);
+}
+
+Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next) {
+  const std::string& profile = ctx.profile.name;
+  Result<bool> replaced = ctx.store.Replace(profile, name, spent, next);
+  if (replaced && *replaced) {
+    // A copy kept by an earlier failure is now stale: the stored value is
+    // the newest one.
+    if (Status s = ClearRecovery(ctx.paths, profile); !s) ctx.log.Notice(profile, "warning: " + s.error().message);
+    return Success();
+  }
+  std::string why = replaced ? "the store holds a " + std::string(name) +
+                                   " other than the one just spent (changed while exchanging)"
+                             : replaced.error().message;
+  std::string path = RecoveryPath(ctx.paths, profile);
+  if (Status s = WriteRecovery(ctx.paths, ctx.uid, profile, next); !s)
+    return MakeError(ErrorKind::kStore, "the server rotated " + std::string(name) + " but the new one could not be stored (" +
+                                            why + ") nor saved to " + path + " (" + s.error().message +
+                                            "): it is lost; make a new one at the vendor's console");
+  return MakeError(ErrorKind::kStore, "the server rotated " + std::string(name) + " but the store did not take the new one (" +
+                                          why + "): it is saved in " + path + "; restore it with 'tokex secret set " +
+                                          profile + " " + std::string(name) + " < " + path + "'");
+}
+
+Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {
+  Result<std::optional<std::string>> data = ReadPrivateFile(RecoveryPath(paths, profile), uid, kMaxRecoveryBytes);
+  if (!data) return MakeError(ErrorKind::kStore, data.error().message);
+  if (!data->has_value()) return std::optional<Secret>();
+  std::string_view v = **data;
+  if (v.ends_with('\n')) v.remove_suffix(1);
+  std::optional<Secret> value = v.empty() ? std::nullopt : std::optional<Secret>(Secret(v));
+  WipeString(&**data);
+  return value;
+}
+
+Status ClearRecovery(const Paths& paths, std::string_view profile) {
+  return RemoveFile(RecoveryPath(paths, profile));
+}
+
+}  // namespace tokex

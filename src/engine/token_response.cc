@@ -1,0 +1,78 @@
+#include "token_response.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+
+#include "json.h"
+#include "jwt.h"
+#include "text.h"
+
+namespace tokex {
+
+namespace {
+
+constexpr int64_t kDefaultLifetime = 300;
+constexpr int64_t kMaxLifetime = 366 * 86400;
+
+// expires_in is a number per RFC 6749 section 5.1, but some servers send
+// it as a string.
+std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
+  if (std::optional<int64_t> n = JsonInt(doc, "expires_in", true)) return n;
+  std::string_view s = JsonString(doc, "expires_in");
+  return s.empty() ? std::nullopt : ParseInt(s, 0, kMaxLifetime);
+}
+
+}  // namespace
+
+Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints) {
+  rapidjson::Document doc;
+  doc.Parse(response.body.data(), response.body.size());
+  std::string detail;
+  if (!doc.HasParseError() && doc.IsObject()) {
+    std::string_view code = JsonString(doc, "error");
+    std::string_view desc = JsonString(doc, "error_description");
+    if (desc.empty()) desc = JsonString(doc, "message");
+    if (!code.empty()) detail = Printable(code, 60);
+    if (!desc.empty()) detail += (detail.empty() ? "" : ": ") + Printable(desc, 200);
+  }
+  std::string status = "HTTP " + std::to_string(response.status);
+  std::string what = std::string(hints.host) + " answered " + status + (detail.empty() ? "" : " (" + detail + ")");
+  long s = response.status;
+  if (s == 400 || s == 401 || s == 403)
+    return MakeError(ErrorKind::kRejected, "the server rejected the credentials: " + what + ": " +
+                                               std::string(hints.rejected_fix));
+  if (s >= 300 && s < 400)
+    return MakeError(ErrorKind::kNetwork, what + ": token endpoints are never followed through redirects; "
+                                                 "check token-url or base-url");
+  if (IsTransientStatus(s)) return MakeError(ErrorKind::kNetwork, what + " after retries: try again later");
+  return MakeError(ErrorKind::kNetwork, what + ": check token-url or base-url");
+}
+
+Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now, const ExchangeHints& hints) {
+  if (response.status < 200 || response.status > 299) return ErrorFromResponse(response, hints);
+  auto bad = [&](std::string_view why) {
+    return MakeError(ErrorKind::kNetwork, std::string(hints.host) + " sent an unusable token response (" +
+                                              std::string(why) + "): check token-url or base-url");
+  };
+  rapidjson::Document doc;
+  doc.Parse(response.body.data(), response.body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
+  std::string_view token = JsonString(doc, "access_token");
+  if (token.empty()) return bad("no access_token");
+  std::optional<int64_t> lifetime = ExpiresIn(doc);
+  if (doc.HasMember("expires_in") && !lifetime) return bad("expires_in is not a number");
+  int64_t expires_at = 0;
+  if (lifetime) {
+    expires_at = now + std::clamp<int64_t>(*lifetime, 0, kMaxLifetime);
+  } else {
+    int64_t exp = JwtExpiry(token).value_or(0);
+    expires_at = exp > now ? std::min(exp, now + kMaxLifetime) : now + kDefaultLifetime;
+  }
+  Credential c = MakeBearerCredential(Secret(token), JsonString(doc, "token_type"), now, expires_at,
+                                      std::string(JsonString(doc, "scope")));
+  if (Status s = ValidateCredential(c); !s) return s.error();
+  return c;
+}
+
+}  // namespace tokex

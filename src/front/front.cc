@@ -1,0 +1,124 @@
+#include "front.h"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include "cache.h"
+#include "text.h"
+#include "tokex_version.h"
+
+namespace tokex {
+
+namespace {
+
+using std::string_view_literals::operator""sv;
+
+Result<FrontStep> Help(const CommandContext& ctx) {
+  if (Status s = WriteText(ctx.io.out, UsageText(TokexCommands())); !s) return s.error();
+  return FrontStep::kDone;
+}
+
+Result<FrontStep> Version(const CommandContext& ctx) {
+  if (Status s = WriteText(ctx.io.out, "tokex " TOKEX_VERSION "\n"); !s) return s.error();
+  return FrontStep::kDone;
+}
+
+Result<FrontStep> Forget(const CommandContext& ctx) {
+  Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
+  if (!cache) return cache.error();
+  std::string_view name = ctx.inv.ProfileArg();
+  if (name.empty()) {
+    if (Status s = cache->ForgetAll(); !s) return s.error();
+    return FrontStep::kDone;
+  }
+  // Any name is accepted, so tokens of a profile since removed from the
+  // config can be dropped too; but it becomes a file name.
+  if (!IsValidProfileName(name))
+    return MakeError(ErrorKind::kUsage, "'" + Printable(name, 64) + "' is not a profile name");
+  if (Status s = cache->Forget(name); !s) return InProfile(s.error(), name);
+  return FrontStep::kDone;
+}
+
+// A credential command's cache hit; anything else is the engine's.
+Result<FrontStep> PrintCached(const CommandContext& ctx) {
+  if (ctx.inv.no_cache) return FrontStep::kNeedsEngine;
+  Result<Profile> profile = LoadProfile(ctx);
+  if (!profile) return profile.error();
+  const Profile& p = *profile;
+  // A cache that cannot be opened or read is the engine's to report.
+  Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
+  if (!cache) return FrontStep::kNeedsEngine;
+  std::optional<Credential> cached = cache->Read(p.name, p.CacheKey());
+  if (!cached || !IsFresh(*cached, ctx.now, p.refresh_margin, ctx.inv.min_ttl)) return FrontStep::kNeedsEngine;
+  Result<std::string> text = FormatCredential(ctx.inv.command->format, *cached);
+  if (!text) return FrontStep::kNeedsEngine;
+  if (Status s = WriteAndWipe(ctx.io.out, &text.value()); !s) return InProfile(s.error(), p.name);
+  return FrontStep::kDone;
+}
+
+constexpr std::array kSecretActions = {"set"sv, "rm"sv};
+
+// The order here is the order of `tokex help`.
+constexpr std::array kCommands = {
+    CommandInfo{.name = "token", .args = "PROFILE", .summary = "print the bare access token",
+                .id = CommandId::kToken, .min_args = 1, .max_args = 1, .profile_arg = 0,
+                .format = OutputFormat::kToken, .front = PrintCached},
+    CommandInfo{.name = "header", .args = "PROFILE", .summary = "print the HTTP header line(s) to send",
+                .id = CommandId::kHeader, .min_args = 1, .max_args = 1, .profile_arg = 0,
+                .format = OutputFormat::kHeader, .front = PrintCached},
+    CommandInfo{.name = "curl", .args = "PROFILE", .summary = "print a curl config: curl -K <(tokex curl P) URL",
+                .id = CommandId::kCurl, .min_args = 1, .max_args = 1, .profile_arg = 0,
+                .format = OutputFormat::kCurl, .front = PrintCached},
+    CommandInfo{.name = "json", .args = "PROFILE", .summary = "print token, type, expiry, scope and headers as JSON",
+                .id = CommandId::kJson, .min_args = 1, .max_args = 1, .profile_arg = 0,
+                .format = OutputFormat::kJson, .front = PrintCached},
+    CommandInfo{.name = "secret", .args = "set|rm PROFILE NAME",
+                .summary = "store (value read from stdin) or remove a secret", .id = CommandId::kSecret,
+                .min_args = 3, .max_args = 3, .profile_arg = 1, .actions = kSecretActions},
+    CommandInfo{.name = "status", .args = "[PROFILE]", .summary = "show cached tokens and secret store health",
+                .id = CommandId::kStatus, .min_args = 0, .max_args = 1, .profile_arg = 0},
+    CommandInfo{.name = "forget", .args = "[PROFILE]", .summary = "drop cached tokens", .id = CommandId::kForget,
+                .min_args = 0, .max_args = 1, .profile_arg = 0, .front = Forget},
+    CommandInfo{.name = "help", .args = "", .summary = "show this help", .id = CommandId::kHelp, .min_args = 0,
+                .max_args = 1, .front = Help},
+    CommandInfo{.name = "version", .args = "", .summary = "show the version", .id = CommandId::kVersion,
+                .min_args = 0, .max_args = 0, .front = Version},
+};
+
+}  // namespace
+
+std::span<const CommandInfo> TokexCommands() { return kCommands; }
+
+Status WriteText(FILE* out, std::string_view text) {
+  bool ok = fwrite(text.data(), 1, text.size(), out) == text.size();
+  ok = fflush(out) == 0 && ok;
+  if (!ok) return MakeError(ErrorKind::kInternal, std::string("cannot write output: ") + strerror(errno));
+  return Success();
+}
+
+Status WriteAndWipe(FILE* out, std::string* data) {
+  Status s = WriteText(out, *data);
+  WipeString(data);
+  return s;
+}
+
+Result<Profile> LoadProfile(const CommandContext& ctx) {
+  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
+  if (!config) return config.error();
+  Result<const Profile*> profile = config->Find(ctx.inv.ProfileArg());
+  if (!profile) return profile.error();
+  return **profile;
+}
+
+Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io) {
+  Result<Invocation> inv = ParseCommandLine(argv, TokexCommands());
+  if (!inv) return inv.error();
+  if (inv->command->front == nullptr) return FrontStep::kNeedsEngine;
+  Paths paths = ResolvePaths(env, inv->config_path);
+  StreamDiagnostics log("tokex", io.err, inv->verbose);
+  CommandContext ctx{*inv, env, paths, now, io, log};
+  return inv->command->front(ctx);
+}
+
+}  // namespace tokex

@@ -1,0 +1,46 @@
+// The thin front end of tokex: the command table, and the commands (or
+// parts of commands) that need no network and no store: help, version,
+// forget, and a credential served from the cache. It cannot load libcurl,
+// libsecret, GLib or OpenSSL: src/front/ is compiled without their headers
+// and linked without their libraries (see src/meson.build).
+#ifndef TOKEX_FRONT_H_
+#define TOKEX_FRONT_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "cli.h"
+#include "config.h"
+#include "environment.h"
+#include "result.h"
+
+namespace tokex {
+
+/// The tokex command table, in the order help lists it.
+std::span<const CommandInfo> TokexCommands();
+
+/// Parses `argv` (without argv[0]) and runs the command as far as the
+/// front can, writing results to `io` and notices to `io.err`. Returns
+/// kNeedsEngine when the engine must run the same argv (nothing was
+/// printed then), or the error for the main to print.
+Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io);
+
+/// Loads the config file and returns the profile the command's PROFILE
+/// argument names. Errors are kUsage (no config, no such profile, or the
+/// profile's own config error).
+Result<Profile> LoadProfile(const CommandContext& ctx);
+
+/// Writes `text` to `out` and flushes; a kInternal error when the reader
+/// went away.
+Status WriteText(FILE* out, std::string_view text);
+
+/// WriteText for output that holds a credential: wipes `data` afterwards,
+/// written or not.
+Status WriteAndWipe(FILE* out, std::string* data);
+
+}  // namespace tokex
+
+#endif  // TOKEX_FRONT_H_
