@@ -66,9 +66,7 @@ class ProfileBuilder {
     if (p_->preset != nullptr) return Success();
     std::vector<std::string_view> names;
     for (const PresetInfo& info : AllPresets()) names.push_back(info.name);
-    std::string hint = DidYouMean(*name, names);
-    return Fail("preset", "unknown preset '" + std::string(*name) + "'" +
-                              (hint.empty() ? ": use " + JoinOr(names) : hint));
+    return Fail("preset", "unknown preset '" + std::string(*name) + "'" + ChoiceHint(*name, names));
   }
 
   Status CheckKeys() {
@@ -179,8 +177,7 @@ class ProfileBuilder {
       if (p_->store == nullptr) {
         std::vector<std::string_view> names;
         for (const StoreInfo& info : AllStores()) names.push_back(info.name);
-        std::string hint = DidYouMean(*v, names);
-        return Fail("store", "unknown store '" + std::string(*v) + "'" + (hint.empty() ? ": use " + JoinOr(names) : hint));
+        return Fail("store", "unknown store '" + std::string(*v) + "'" + ChoiceHint(*v, names));
       }
     }
     if (auto v = p_->Get("ca-file")) {

@@ -46,6 +46,11 @@ std::string DidYouMean(std::string_view word, std::span<const std::string_view> 
   return ": did you mean '" + std::string(prefix) + std::string(s) + "'?";
 }
 
+std::string ChoiceHint(std::string_view word, std::span<const std::string_view> candidates) {
+  std::string hint = DidYouMean(word, candidates);
+  return hint.empty() ? ": use " + JoinOr(candidates) : hint;
+}
+
 std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

@@ -20,6 +20,10 @@ std::string_view Suggest(std::string_view word, std::span<const std::string_view
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates,
                        std::string_view prefix = {});
 
+/// DidYouMean when a candidate is close to `word`, otherwise ": use " and
+/// every candidate (JoinOr): the end of an "unknown X 'word'" message.
+std::string ChoiceHint(std::string_view word, std::span<const std::string_view> candidates);
+
 /// "a, b or c".
 std::string JoinOr(std::span<const std::string_view> words);
 

@@ -54,19 +54,17 @@ Status StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
   Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
   if (!cache) deps.log.Notice("", "warning: " + cache.error().message);
   std::string out = "config: " + ctx.paths.config + "\ncache: " + ctx.paths.cache_dir + "\n";
-  Status first = Success();
   int problems = 0;
+  ErrorKind kind = ErrorKind::kInternal;  // the first problem's, for the exit code
   for (const Profile& p : config->profiles) {
     if (!only.empty() && p.name != only) continue;
     Status s = AnyProfileStatus(p, cache ? &*cache : nullptr, deps, &out);
-    if (!s && problems++ == 0) first = s;
+    if (!s && problems++ == 0) kind = s.error().kind;
   }
   if (Status s = WriteText(ctx.io.out, out); !s) return s;
   if (problems == 0) return Success();
-  Error e = first.error();
-  e.profile.clear();
-  e.message = problems == 1 ? "1 profile has a problem: see above" : std::to_string(problems) + " profiles have problems: see above";
-  return e;
+  return MakeError(kind, problems == 1 ? "1 profile has a problem: see above"
+                                       : std::to_string(problems) + " profiles have problems: see above");
 }
 
 }  // namespace tokex
