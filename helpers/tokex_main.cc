@@ -26,10 +26,11 @@ int main(int argc, char** argv) {
   tokex::HardenProcess();
   std::vector<std::string> args(argv + 1, argv + argc);
   tokex::Environment env = tokex::Environment::FromEnviron(environ, geteuid());
-  tokex::Result<tokex::FrontStep> step = tokex::RunFront(args, env, time(nullptr), {stdin, stdout, stderr});
+  tokex::HandOff handoff;
+  tokex::Result<tokex::FrontStep> step = tokex::RunFront(args, env, time(nullptr), {stdin, stdout, stderr}, &handoff);
   if (!step) return Fail(step.error());
   if (*step == tokex::FrontStep::kDone) return 0;
   // The engine gets the same command line, under the front's own name.
   args.insert(args.begin(), "tokex");
-  return Fail(tokex::ExecEngine(tokex::FindEngine(), args, {}));
+  return Fail(tokex::ExecEngine(tokex::FindEngine(), args, handoff));
 }

@@ -17,7 +17,36 @@ namespace tokex {
 namespace {
 
 constexpr int kCacheVersion = 1;
-constexpr size_t kMaxCacheBytes = 256 * 1024;
+constexpr int kFailureVersion = 1;
+// Anything the 1 MiB response cap lets through must fit: a token is kept
+// twice (bare and in its Authorization header), each escaped at most 2x.
+constexpr size_t kMaxCacheBytes = 5 << 20;
+constexpr size_t kMaxFailureBytes = 64 * 1024;
+constexpr std::string_view kRecordSuffix = ".json";
+constexpr std::string_view kFailureSuffix = ".failed";
+
+// What a file in the cache directory is: a record of `profile`
+// (PROFILE.json, PROFILE.failed), or the temporary file of one being
+// written (.PROFILE.json.XXXXXX, see WritePrivateFile); nullopt for
+// anything else, such as lock files.
+struct CacheFileName {
+  std::string_view profile;
+  bool temporary = false;
+};
+
+std::optional<CacheFileName> ParseCacheFileName(std::string_view name) {
+  bool temporary = name.starts_with('.');
+  if (temporary) {
+    name.remove_prefix(1);
+    if (name.size() < 7 || name[name.size() - 7] != '.') return std::nullopt;
+    name.remove_suffix(7);
+  }
+  for (std::string_view suffix : {kRecordSuffix, kFailureSuffix}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix))
+      return CacheFileName{name.substr(0, name.size() - suffix.size()), temporary};
+  }
+  return std::nullopt;
+}
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -141,7 +170,11 @@ Result<TokenCache> TokenCache::Open(std::string dir, uid_t uid) {
 }
 
 std::string TokenCache::FilePath(std::string_view profile) const {
-  return dir_ + "/" + std::string(profile) + ".json";
+  return dir_ + "/" + std::string(profile) + std::string(kRecordSuffix);
+}
+
+std::string TokenCache::FailurePath(std::string_view profile) const {
+  return dir_ + "/" + std::string(profile) + std::string(kFailureSuffix);
 }
 
 std::string TokenCache::LockPath(std::string_view profile) const {
@@ -157,23 +190,59 @@ std::optional<Credential> TokenCache::Read(std::string_view profile, std::string
 }
 
 Status TokenCache::Write(std::string_view profile, std::string_view key, const Credential& c) const {
+  if (Status s = RemoveFiles(profile, true); !s) return s;
   std::string json = SerializeCacheRecord(CacheRecord{std::string(key), std::string(profile), c});
-  Status s = WritePrivateFile(dir_, std::string(profile) + ".json", json, false);
+  Status s = WritePrivateFile(dir_, std::string(profile) + std::string(kRecordSuffix), json, false);
   WipeString(&json);
+  if (s) (void)RemoveFile(FailurePath(profile));
   return s;
 }
 
-Status TokenCache::Forget(std::string_view profile) const { return RemoveFile(FilePath(profile)); }
+std::optional<Error> TokenCache::ReadFailure(std::string_view profile, std::string_view key, int64_t since_ms) const {
+  Result<std::optional<std::string>> data = ReadPrivateFile(FailurePath(profile), uid_, kMaxFailureBytes);
+  if (!data || !data->has_value()) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse((*data)->data(), (*data)->size());
+  int64_t version = 0, ended = 0, kind = 0;
+  if (doc.HasParseError() || !GetInt(doc, "v", &version) || version != kFailureVersion ||
+      !GetInt(doc, "ended_ms", &ended) || !GetInt(doc, "kind", &kind) || JsonString(doc, "key") != key ||
+      ended < since_ms || kind < static_cast<int>(ErrorKind::kInternal) || kind > static_cast<int>(ErrorKind::kNetwork))
+    return std::nullopt;
+  return InProfile(MakeError(static_cast<ErrorKind>(kind), std::string(JsonString(doc, "message"))), profile);
+}
 
-Status TokenCache::ForgetAll() const {
+Status TokenCache::WriteFailure(std::string_view profile, std::string_view key, const Error& e,
+                                int64_t ended_ms) const {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  w.Key("v");
+  w.Int(kFailureVersion);
+  w.Key("key");
+  Str(&w, key);
+  w.Key("ended_ms");
+  w.Int64(ended_ms);
+  w.Key("kind");
+  w.Int(static_cast<int>(e.kind));
+  w.Key("message");
+  Str(&w, e.message);
+  w.EndObject();
+  return WritePrivateFile(dir_, std::string(profile) + std::string(kFailureSuffix),
+                          std::string_view(sb.GetString(), sb.GetSize()), false);
+}
+
+Status TokenCache::Forget(std::string_view profile) const { return RemoveFiles(profile, false); }
+
+Status TokenCache::ForgetAll() const { return RemoveFiles({}, false); }
+
+Status TokenCache::RemoveFiles(std::string_view profile, bool temporary_only) const {
   DIR* dir = opendir(dir_.c_str());
   if (dir == nullptr) return MakeError(ErrorKind::kInternal, "cannot list " + dir_ + ": " + strerror(errno));
   Status result = Success();
   while (const dirent* e = readdir(dir)) {
-    std::string_view name(e->d_name);
-    if (name.ends_with(".json") && name[0] != '.') {
-      if (Status s = RemoveFile(dir_ + "/" + std::string(name)); !s) result = s;
-    }
+    std::optional<CacheFileName> file = ParseCacheFileName(e->d_name);
+    if (!file || (temporary_only && !file->temporary) || (!profile.empty() && file->profile != profile)) continue;
+    if (Status s = RemoveFile(dir_ + "/" + e->d_name); !s) result = s;
   }
   closedir(dir);
   return result;

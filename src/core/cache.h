@@ -42,14 +42,25 @@ class TokenCache {
   /// the next write replaces it.
   std::optional<Credential> Read(std::string_view profile, std::string_view key) const;
 
-  /// Replaces the cached credential of `profile` atomically.
+  /// Replaces the cached credential of `profile` atomically. Temporary
+  /// files an earlier writer left behind (killed before its rename) go
+  /// first: the caller holds the profile lock, so none is in use.
   Status Write(std::string_view profile, std::string_view key, const Credential& c) const;
 
-  /// Drops the cached credential of `profile`.
+  /// The failure of the last exchange for `profile` under `key`, when it
+  /// ended at or after `since_ms` (unix milliseconds): callers that were
+  /// waiting for that exchange report its failure instead of repeating it.
+  std::optional<Error> ReadFailure(std::string_view profile, std::string_view key, int64_t since_ms) const;
+
+  /// Records that the exchange for `profile` under `key` failed with `e`
+  /// at `ended_ms`. The message is kept; it never holds a secret.
+  Status WriteFailure(std::string_view profile, std::string_view key, const Error& e, int64_t ended_ms) const;
+
+  /// Drops the cached credential and recorded failure of `profile`, and
+  /// any temporary file a killed writer left.
   Status Forget(std::string_view profile) const;
 
-  /// Drops every cached credential, including those of profiles no longer
-  /// in the config.
+  /// Forget for every profile, including profiles no longer in the config.
   Status ForgetAll() const;
 
   /// Path of the lock file that serialises exchanges for `profile`.
@@ -59,6 +70,11 @@ class TokenCache {
   TokenCache(std::string dir, uid_t uid) : dir_(std::move(dir)), uid_(uid) {}
 
   std::string FilePath(std::string_view profile) const;
+  std::string FailurePath(std::string_view profile) const;
+  // Removes the cache's files of `profile` (of every profile when empty):
+  // records and temporary files, or the temporary ones only. Lock files
+  // stay: a waiter may hold one open.
+  Status RemoveFiles(std::string_view profile, bool temporary_only) const;
 
   std::string dir_;
   uid_t uid_;

@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cerrno>
@@ -32,14 +34,35 @@ constexpr std::array kUnsafeEnvNames = {
     "GCONV_PATH"sv, "HOSTALIASES"sv, "LOCALDOMAIN"sv, "RES_OPTIONS"sv, "TMPDIR"sv, "MALLOC_CHECK_"sv,
 };
 
+// Keys under which people paste a secret into the config.
+constexpr std::array kSecretLikeKeys = {
+    "client-secret"sv, "secret"sv,   "app-secret"sv, "password"sv,     "refresh-token"sv, "private-key"sv,
+    "api-key"sv,       "apikey"sv,   "token"sv,      "access-token"sv, "client_secret"sv, "refresh_token"sv,
+};
+
+bool LooksLikeSecret(std::string_view key) {
+  return std::find(kSecretLikeKeys.begin(), kSecretLikeKeys.end(), key) != kSecretLikeKeys.end();
+}
+
+// The `tokex secret set` name for a key that looks like a secret.
+std::string SecretNameFor(std::string_view key) {
+  std::string name(key);
+  std::replace(name.begin(), name.end(), '_', '-');
+  return name == "secret" || name == "api-key" || name == "apikey" ? "client-secret" : name;
+}
+
+Error ProfileError(const Profile& p, int line, std::string_view key, std::string_view what) {
+  std::string msg = p.source + ":" + std::to_string(line) + ": ";
+  if (!key.empty()) msg += "key '" + std::string(key) + "': ";
+  return InProfile(MakeError(ErrorKind::kUsage, msg + std::string(what)), p.name);
+}
+
 class ProfileBuilder {
  public:
   ProfileBuilder(Profile* p, const Environment& env) : p_(p), env_(env) {}
 
   Error Fail(int line, std::string_view key, std::string_view what) const {
-    std::string msg = p_->source + ":" + std::to_string(line) + ": ";
-    if (!key.empty()) msg += "key '" + std::string(key) + "': ";
-    return MakeError(ErrorKind::kUsage, msg + std::string(what));
+    return ProfileError(*p_, line, key, what);
   }
   Error Fail(std::string_view key, std::string_view what) const {
     auto it = p_->settings.find(key);
@@ -74,10 +97,14 @@ class ProfileBuilder {
     known.insert(known.end(), p_->preset->keys.begin(), p_->preset->keys.end());
     for (const auto& [key, setting] : p_->settings) {
       if (HasControlChars(setting.value))
-        return Fail(setting.line, key, "value contains a control character");
+        return Fail(setting.line, key, "value contains a control character or invalid UTF-8");
       bool ok = false;
       for (std::string_view k : known) ok = ok || k == key;
       if (ok) continue;
+      if (LooksLikeSecret(key))
+        return Fail(setting.line, key,
+                    "secrets never go in the config file: remove it and store the value with 'tokex secret set " +
+                        p_->name + " " + SecretNameFor(key) + "' (it is read from stdin)");
       return Fail(setting.line, key, "unknown key for preset " + std::string(p_->preset->name) + DidYouMean(key, known));
     }
     for (const KeyChoices& choice : p_->preset->choices) {
@@ -207,6 +234,12 @@ std::optional<std::string_view> Profile::Get(std::string_view key) const {
   return std::string_view(it->second.value);
 }
 
+std::string Profile::Where(std::string_view key) const {
+  auto it = settings.find(key);
+  return source + ":" + std::to_string(it == settings.end() ? line : it->second.line) + ": key '" + std::string(key) +
+         "'";
+}
+
 std::string Profile::CacheKey() const {
   uint64_t h = Fnv1a64("tokex-cache-v1");
   // A NUL after each field keeps "ab"+"c" apart from "a"+"bc".
@@ -294,10 +327,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, const
         continue;
       }
       if (!profile->error)
-        profile->error = MakeError(ErrorKind::kUsage,
-                                   std::string(source) + ":" + std::to_string(e.line) + ": key '" + e.key +
-                                       "': set twice in profile '" + profile->name + "' (first on line " +
-                                       std::to_string(it->second.line) + ")");
+        profile->error = ProfileError(*profile, e.line, e.key,
+                                      "set twice in profile '" + profile->name + "' (first on line " +
+                                          std::to_string(it->second.line) + ")");
     }
   }
   for (Profile& p : config.profiles) {
@@ -307,8 +339,58 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, const
   return config;
 }
 
-Result<Config> LoadConfig(const std::string& path, const Environment& env) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+namespace {
+
+// Refuses a config someone else could have written: it decides where
+// secrets are sent.
+Status CheckConfigOwner(const std::string& path, const struct stat& st, uid_t uid) {
+  if (st.st_uid != uid && st.st_uid != 0)
+    return MakeError(ErrorKind::kUsage, "config " + path + " belongs to another user (uid " +
+                                            std::to_string(st.st_uid) + "): use a config file of your own");
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    return MakeError(ErrorKind::kUsage, "config " + path +
+                                            " is writable by others, who could send your secrets elsewhere: "
+                                            "chmod go-w " + path);
+  return Success();
+}
+
+Error NoEndOfFile(const std::string& path) {
+  return MakeError(ErrorKind::kUsage, "config " + path + " gave no end of file in time: is it a FIFO nothing writes to?");
+}
+
+// Waits until `fd` can be read without blocking, or `deadline` passes.
+bool WaitReadable(int fd, const Deadline& deadline) {
+  struct pollfd p = {fd, POLLIN, 0};
+  int ms = static_cast<int>(deadline.Remaining() * 1000);
+  int n;
+  while ((n = poll(&p, 1, ms)) < 0 && errno == EINTR) ms = static_cast<int>(deadline.Remaining() * 1000);
+  return n > 0;
+}
+
+// Reads `fd` (opened non-blocking) to its end, waiting for a pipe, FIFO or
+// terminal until `deadline`. A FIFO is waited on before each read: one
+// that no writer ever opened reads as an empty file at once.
+Status ReadAll(int fd, bool fifo, const std::string& path, const Deadline& deadline, std::string* text) {
+  char buf[8192];
+  while (true) {
+    if (fifo && !WaitReadable(fd, deadline)) return NoEndOfFile(path);
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n > 0) {
+      text->append(buf, static_cast<size_t>(n));
+      if (text->size() > kMaxConfigBytes) return MakeError(ErrorKind::kUsage, "config " + path + " is larger than 1 MiB");
+      continue;
+    }
+    if (n == 0) return Success();
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN) return MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(errno));
+    if (!fifo && !WaitReadable(fd, deadline)) return NoEndOfFile(path);
+  }
+}
+
+}  // namespace
+
+Result<std::string> ReadConfigFile(const std::string& path, uid_t uid, const Deadline& deadline) {
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
     if (errno == ENOENT)
       return MakeError(ErrorKind::kUsage, "no config file at " + path +
@@ -316,19 +398,24 @@ Result<Config> LoadConfig(const std::string& path, const Environment& env) {
                                               "(see tokex.conf(5)) or pass --config FILE");
     return MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(errno));
   }
+  struct stat st {};
+  Status s = fstat(fd, &st) == 0 ? CheckConfigOwner(path, st, uid)
+                                 : MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(errno));
+  if (s && S_ISDIR(st.st_mode)) s = MakeError(ErrorKind::kUsage, "config " + path + " is a directory: give a file");
   std::string text;
-  char buf[8192];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxConfigBytes) break;
-  }
-  int saved = errno;
+  if (s) s = ReadAll(fd, S_ISFIFO(st.st_mode), path, deadline, &text);
   close(fd);
-  if (n < 0) return MakeError(ErrorKind::kUsage, "cannot read config " + path + ": " + strerror(saved));
-  if (text.size() > kMaxConfigBytes)
-    return MakeError(ErrorKind::kUsage, "config " + path + " is larger than 1 MiB");
-  return ParseConfig(text, path, env);
+  if (!s) return s.error();
+  return text;
+}
+
+Result<Config> ConfigSource::Load() {
+  if (!text_) {
+    Result<std::string> text = ReadConfigFile(path_, env_.uid, Deadline::In(kReadWait));
+    if (!text) return text.error();
+    text_ = std::move(text.value());
+  }
+  return ParseConfig(*text_, path_, env_);
 }
 
 }  // namespace tokex

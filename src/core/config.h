@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "deadline.h"
 #include "environment.h"
 #include "preset_catalog.h"
 #include "result.h"
@@ -48,6 +49,10 @@ struct Profile {
   /// The setting's value, or nullopt when not set.
   std::optional<std::string_view> Get(std::string_view key) const;
 
+  /// "SOURCE:LINE: key 'KEY'" for messages about a setting (the profile's
+  /// header line when the key is not set).
+  std::string Where(std::string_view key) const;
+
   /// A hex digest of every setting: a cache written under other settings
   /// never matches. Contains no secret because the config holds none.
   std::string CacheKey() const;
@@ -73,9 +78,42 @@ struct Config {
 /// "SOURCE:LINE: key 'k': problem". Does no I/O.
 Result<Config> ParseConfig(std::string_view text, std::string_view source, const Environment& env);
 
-/// Reads and parses the file at `path`. A missing file is a kUsage error that
-/// says how to create one.
-Result<Config> LoadConfig(const std::string& path, const Environment& env);
+/// The text of the config file at `path`, at most 1 MiB. Errors are
+/// kUsage: a missing file (saying how to create one); a file that someone
+/// other than `uid` could have written, i.e. one owned by another user
+/// than `uid` or root, or writable by group or others (as ssh refuses
+/// them, with the chmod that fixes it: the config decides where secrets
+/// are sent); a pipe or FIFO (--config <(...)) that gives no end of file
+/// before `deadline`. Opening never blocks.
+Result<std::string> ReadConfigFile(const std::string& path, uid_t uid, const Deadline& deadline);
+
+/// The config of one command: read at most once, and kept. A pipe
+/// (--config <(...)) can be read only once, and a front hands the text it
+/// read to the engine so that both see the same config.
+class ConfigSource {
+ public:
+  /// Seconds a config that is a pipe or FIFO may take to arrive: the
+  /// profile's timeout is not known before it is read.
+  static constexpr double kReadWait = 30;
+
+  ConfigSource(std::string path, const Environment& env) : path_(std::move(path)), env_(env) {}
+
+  /// Uses `text` (handed over by a front) instead of reading the file.
+  void Provide(std::string text) { text_ = std::move(text); }
+
+  /// The parsed config; reads the file the first time (ReadConfigFile).
+  Result<Config> Load();
+
+  /// The text read or provided so far, if any.
+  const std::optional<std::string>& text() const { return text_; }
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  const Environment& env_;
+  std::optional<std::string> text_;
+};
 
 /// True for names tokex accepts as profile names: used in file names and
 /// environment variable names, so [A-Za-z0-9._-] only.

@@ -45,7 +45,8 @@ Credential MakeBearerCredential(Secret token, std::string_view token_type, int64
 Status ValidateCredential(const Credential& c) {
   auto bad = [](std::string what) {
     return MakeError(ErrorKind::kNetwork, "the server's " + what +
-                                              " is empty or contains control characters: refusing to use it");
+                                              " is empty or contains control characters or invalid UTF-8: "
+                                              "refusing to use it");
   };
   if (c.access_token.empty() || HasControlChars(c.access_token.view())) return bad("access token");
   if (HasControlChars(c.token_type) || !IsHeaderName(c.token_type)) return bad("token type");

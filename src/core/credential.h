@@ -45,8 +45,9 @@ struct Credential {
 Credential MakeBearerCredential(Secret token, std::string_view token_type, int64_t obtained_at,
                                 int64_t expires_at, std::string scope);
 
-/// Checks every value for CR, LF and other control characters and every
-/// header name for token characters, before anything reaches a header.
+/// Checks every value for CR, LF and other control characters (C0, DEL,
+/// C1) and invalid UTF-8 (HasControlChars), and every header name for token
+/// characters, before anything reaches a header.
 /// Returns a kNetwork error (a broken server answer) naming the field,
 /// never its value.
 Status ValidateCredential(const Credential& c);

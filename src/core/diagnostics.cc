@@ -1,9 +1,13 @@
 #include "diagnostics.h"
 
+#include "text.h"
+
 namespace tokex {
 
 namespace {
 
+// Everything before the newline goes through TerminalSafe: a message may
+// echo a config value, a path or a command-line word holding anything.
 std::string Line(std::string_view program, std::string_view profile, std::string_view text) {
   std::string line(program);
   line += ": ";
@@ -12,6 +16,7 @@ std::string Line(std::string_view program, std::string_view profile, std::string
     line += ": ";
   }
   line += text;
+  line = TerminalSafe(line);
   line += '\n';
   return line;
 }

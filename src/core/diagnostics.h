@@ -27,7 +27,8 @@ class Diagnostics {
   virtual void Note(std::string_view profile, std::string_view text) = 0;
 };
 
-/// Writes "PROGRAM: PROFILE: text" lines to a stream (stderr in the mains).
+/// Writes "PROGRAM: PROFILE: text" lines to a stream (stderr in the mains),
+/// each made safe for one terminal line (TerminalSafe).
 class StreamDiagnostics : public Diagnostics {
  public:
   StreamDiagnostics(std::string_view program, FILE* stream, int verbose)
@@ -43,7 +44,8 @@ class StreamDiagnostics : public Diagnostics {
 };
 
 /// "PROGRAM: PROFILE: message\n", or "PROGRAM: message\n" when the error
-/// names no profile: the contract's one-line error.
+/// names no profile: the contract's one-line error. Everything before the
+/// newline is made safe for one terminal line (TerminalSafe).
 std::string ErrorLine(std::string_view program, const Error& e);
 
 }  // namespace tokex

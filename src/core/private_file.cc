@@ -48,7 +48,10 @@ Status EnsurePrivateDir(const std::string& path, uid_t uid) {
   }
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0) return OsError("cannot inspect directory", path);
-  if (!S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 077) != 0)
+  if (st.st_uid != uid)
+    return MakeError(ErrorKind::kInternal, path + " belongs to another user (uid " + std::to_string(st.st_uid) +
+                                               "): it cannot be used, nor removed by you");
+  if (!S_ISDIR(st.st_mode) || (st.st_mode & 077) != 0)
     return MakeError(ErrorKind::kInternal,
                      path + " is not a private directory (it must be a directory owned by you "
                             "with mode 0700): remove it, or fix it with chmod 700");

@@ -26,12 +26,16 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
   std::string profile;  ///< the profile the error concerns, or empty
+  /// Worth trying again at once: a failure of the network that may pass
+  /// (refused, reset, timed out), never one that would fail the same way
+  /// (TLS verification, an answer over the size cap, a rejection).
+  bool transient = false;
 
   int ExitCode() const { return static_cast<int>(kind); }
 };
 
 inline Error MakeError(ErrorKind kind, std::string message) {
-  return Error{kind, std::move(message), {}};
+  return Error{kind, std::move(message), {}, false};
 }
 
 /// `e` attributed to `profile`, unless it already names one.

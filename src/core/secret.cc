@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 namespace tokex {
 
 void WipeBytes(void* p, size_t n) {
@@ -47,8 +49,10 @@ Secret& Secret::operator=(Secret&& other) noexcept {
 Secret::~Secret() { WipeString(&bytes_); }
 
 bool HasControlChars(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return true;
+  for (size_t i = 0; i < s.size();) {
+    CharInfo c = FirstChar(s.substr(i));
+    if (c.length == 0 || c.control) return true;
+    i += c.length;
   }
   return false;
 }

@@ -34,8 +34,11 @@ class Secret {
   std::string bytes_;
 };
 
-/// True when `s` holds a control character (C0, DEL) that must never reach
-/// an HTTP header, a curl config line or a helper protocol.
+/// True when `s` holds a control character (C0 including TAB, CR and LF;
+/// DEL; C1, U+0080 to U+009F) or bytes that are not valid UTF-8: what must
+/// never reach an HTTP header, a curl config line, a helper protocol or a
+/// terminal. The one check for config values, typed and stored secrets and
+/// everything a server sends for a credential (see FirstChar in text.h).
 bool HasControlChars(std::string_view s);
 
 }  // namespace tokex

@@ -24,6 +24,26 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Appends TerminalSafe of the longest prefix of `s` whose result fits in
+// `max` bytes without splitting a character; returns the bytes of `s` used.
+size_t AppendTerminalSafe(std::string_view s, size_t max, std::string* out) {
+  size_t used = 0, written = 0;
+  while (used < s.size()) {
+    CharInfo c = FirstChar(s.substr(used));
+    bool keep = c.length > 0 && !c.control;
+    if (written + (keep ? c.length : 1) > max) break;
+    if (keep) {
+      out->append(s.substr(used, c.length));
+      written += c.length;
+    } else {
+      out->push_back('?');
+      ++written;
+    }
+    used += std::max<size_t>(c.length, 1);
+  }
+  return used;
+}
+
 }  // namespace
 
 std::string_view Suggest(std::string_view word, std::span<const std::string_view> candidates) {
@@ -93,10 +113,34 @@ std::optional<bool> ParseBool(std::string_view s) {
   return std::nullopt;
 }
 
+CharInfo FirstChar(std::string_view s) {
+  if (s.empty()) return {0, false};
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char lead = byte(0);
+  if (lead < 0x80) return {1, lead < 0x20 || lead == 0x7f};
+  size_t n = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  if (n == 0 || s.size() < n) return {0, false};
+  // The second byte's range is what rules out overlong forms (E0, F0),
+  // surrogates (ED) and code points past U+10FFFF (F4).
+  unsigned char low = lead == 0xe0 ? 0xa0 : lead == 0xf0 ? 0x90 : 0x80;
+  unsigned char high = lead == 0xed ? 0x9f : lead == 0xf4 ? 0x8f : 0xbf;
+  if (byte(1) < low || byte(1) > high) return {0, false};
+  for (size_t i = 2; i < n; ++i) {
+    if ((byte(i) & 0xc0) != 0x80) return {0, false};
+  }
+  return {n, lead == 0xc2 && byte(1) <= 0x9f};
+}
+
+std::string TerminalSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  AppendTerminalSafe(s, std::string_view::npos, &out);
+  return out;
+}
+
 std::string Printable(std::string_view s, size_t max) {
   std::string out;
-  for (unsigned char c : s.substr(0, max)) out.push_back(c < 0x20 || c == 0x7f ? ' ' : char(c));
-  if (s.size() > max) out += "...";
+  if (AppendTerminalSafe(s, max, &out) < s.size()) out += "...";
   return out;
 }
 

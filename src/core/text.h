@@ -40,8 +40,28 @@ std::string EnvNameWord(std::string_view s);
 /// Parses yes/no, true/false, on/off, 1/0 (case-insensitive).
 std::optional<bool> ParseBool(std::string_view s);
 
-/// `s` cut to at most `max` bytes with control characters replaced, for
-/// quoting a server's error text in a one-line message.
+/// The first character of a text.
+struct CharInfo {
+  /// Its length in bytes when it is valid UTF-8 (RFC 3629: no overlong
+  /// forms, surrogates or code points past U+10FFFF); 0 when the text is
+  /// empty or starts with a byte that is not part of valid UTF-8.
+  size_t length;
+  /// Whether it is a control character: C0 (TAB, CR and LF included), DEL
+  /// or C1 (U+0080 to U+009F).
+  bool control;
+};
+
+/// What `s` starts with.
+CharInfo FirstChar(std::string_view s);
+
+/// `s` made safe for one line of a terminal: every control character (C0,
+/// DEL, C1) becomes one '?', and so does every byte that is not part of
+/// valid UTF-8; any other UTF-8 text is kept. The one sanitiser for what
+/// tokex echoes: error lines, notices, `status` lines and quoted server text.
+std::string TerminalSafe(std::string_view s);
+
+/// TerminalSafe(s) cut at a character boundary to at most `max` bytes, with
+/// "..." when cut, for quoting a server's text or a user's word in a message.
 std::string Printable(std::string_view s, size_t max = 200);
 
 /// 64-bit FNV-1a, used to key caches on settings (never on secrets).

@@ -1,5 +1,6 @@
 #include "url.h"
 
+#include "secret.h"
 #include "text.h"
 
 namespace tokex {
@@ -16,6 +17,7 @@ Result<Url> ParseUrl(std::string_view text) {
   for (unsigned char c : text) {
     if (c <= 0x20 || c == 0x7f) return fail("it contains whitespace or a control character");
   }
+  if (HasControlChars(text)) return fail("it contains a control character or invalid UTF-8");
   size_t sep = text.find("://");
   if (sep == std::string_view::npos) return fail("expected https://HOST/...");
   Url url;

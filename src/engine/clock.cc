@@ -1,18 +1,21 @@
 #include "clock.h"
 
-#include <cerrno>
 #include <ctime>
+
+#include "deadline.h"
 
 namespace tokex {
 
 int64_t SystemClock::Now() { return static_cast<int64_t>(time(nullptr)); }
 
-void SystemClock::SleepSeconds(double seconds) {
-  struct timespec ts;
-  ts.tv_sec = static_cast<time_t>(seconds);
-  ts.tv_nsec = static_cast<long>((seconds - static_cast<double>(ts.tv_sec)) * 1e9);
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-  }
+int64_t SystemClock::NowMs() {
+  struct timespec ts {};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
+
+double SystemClock::Monotonic() { return MonotonicSeconds(); }
+
+void SystemClock::SleepSeconds(double seconds) { SleepUntil(seconds, Deadline::In(seconds)); }
 
 }  // namespace tokex

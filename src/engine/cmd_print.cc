@@ -10,7 +10,10 @@ Status PrintCredentialCommand(const CommandContext& ctx, EngineDeps& deps) {
   Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return profile.error();
   const Profile& p = *profile;
-  Result<Credential> c = ObtainCredential(p, {.use_cache = !ctx.inv.no_cache, .min_ttl = ctx.inv.min_ttl}, deps);
+  ObtainOptions options{.use_cache = !ctx.inv.no_cache,
+                        .min_ttl = ctx.inv.min_ttl,
+                        .deadline = Deadline{deps.clock.Monotonic() + static_cast<double>(p.timeout)}};
+  Result<Credential> c = ObtainCredential(p, options, deps);
   if (!c) return InProfile(c.error(), p.name);
   Result<std::string> text = FormatCredential(ctx.inv.command->format, *c);
   if (!text) return InProfile(text.error(), p.name);

@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
+#include "terminal.h"
 #include "text.h"
 
 namespace tokex {
@@ -39,27 +40,33 @@ bool ReadInput(int fd, bool tty, std::string* raw) {
   return fits;
 }
 
+// Prompts on the terminal `fd` without echo and reads one line.
+bool ReadFromTerminal(const CommandContext& ctx, int fd, const struct termios& saved, const std::string& prompt,
+                      std::string* raw) {
+  bool fits = false;
+  {
+    // Echo goes off before the prompt appears: an answer typed (or sent by
+    // a script) as soon as the prompt shows must be neither echoed nor
+    // discarded by the mode change.
+    QuietTerminal quiet(fd, fileno(ctx.io.err), saved, prompt);
+    fwrite(prompt.data(), 1, prompt.size(), ctx.io.err);
+    fflush(ctx.io.err);
+    fits = ReadInput(fd, true, raw);
+  }
+  fputc('\n', ctx.io.err);
+  return fits;
+}
+
 // The secret from stdin; on a terminal, prompts without echo.
 Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, std::string_view name) {
   int fd = fileno(ctx.io.in);
   struct termios saved {};
-  bool tty = isatty(fd) && tcgetattr(fd, &saved) == 0;
-  if (tty) {
-    // Echo goes off before the prompt appears: an answer typed (or sent by
-    // a script) as soon as the prompt shows must be neither echoed nor
-    // discarded by the mode change.
-    struct termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(fd, TCSAFLUSH, &quiet);
-    fprintf(ctx.io.err, "%.*s for %.*s: ", int(name.size()), name.data(), int(profile.size()), profile.data());
-    fflush(ctx.io.err);
-  }
   std::string raw;
-  bool fits = ReadInput(fd, tty, &raw);
-  if (tty) {
-    tcsetattr(fd, TCSANOW, &saved);
-    fputc('\n', ctx.io.err);
-  }
+  bool fits = false;
+  if (isatty(fd) && tcgetattr(fd, &saved) == 0)
+    fits = ReadFromTerminal(ctx, fd, saved, std::string(name) + " for " + std::string(profile) + ": ", &raw);
+  else
+    fits = ReadInput(fd, false, &raw);
   if (!fits) {
     WipeString(&raw);
     return MakeError(ErrorKind::kUsage, "the value on stdin is larger than 64 KiB");
@@ -108,7 +115,7 @@ Result<Secret> SecretFromInput(std::string* raw) {
   Result<Secret> out = MakeError(ErrorKind::kUsage, "no value on stdin: pipe the secret in, e.g. "
                                                     "'tokex secret set PROFILE NAME < file'");
   if (!v.empty() && HasControlChars(v))
-    out = MakeError(ErrorKind::kUsage, "the value contains a line break or another control character: "
+    out = MakeError(ErrorKind::kUsage, "the value contains a line break, another control character or invalid UTF-8: "
                                        "give exactly one line");
   else if (!v.empty())
     out = Secret(v);

@@ -9,6 +9,13 @@ namespace tokex {
 
 namespace {
 
+// Appends one line of output; names, paths and messages in it may hold
+// anything, so it is made safe for one terminal line.
+void AddLine(std::string* out, std::string_view line) {
+  *out += TerminalSafe(line);
+  *out += '\n';
+}
+
 std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
   if (c == nullptr) return "none cached";
   if (c->expires_at <= now) return "expired " + HumanDuration(now - c->expires_at) + " ago";
@@ -21,31 +28,31 @@ std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
 Status ProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps, std::string* out) {
   Status result = Success();
   std::unique_ptr<SecretStore> store = deps.open_store(p);
-  *out += p.name + ": preset " + std::string(p.preset->name) + ", token URL " + p.token_url + ", secrets in the " +
-          store->Describe() + "\n";
+  AddLine(out, p.name + ": preset " + std::string(p.preset->name) + ", token URL " + p.token_url +
+                   ", secrets in the " + store->Describe());
   for (std::string_view name : p.preset->secret_names) {
     Result<bool> has = store->Has(p.name, name);
     if (!has && result) result = InProfile(has.error(), p.name);
-    *out += "  " + std::string(name) + ": " + (!has ? "unknown: " + has.error().message : *has ? "stored" : "missing") +
-            "\n";
+    AddLine(out, "  " + std::string(name) + ": " +
+                     (!has ? "unknown: " + has.error().message : *has ? "stored" : "missing"));
   }
   std::optional<Credential> c;
   if (cache != nullptr) c = cache->Read(p.name, p.CacheKey());
-  *out += "  token: " + TokenState(c ? &*c : nullptr, p, deps.clock.Now()) + "\n";
+  AddLine(out, "  token: " + TokenState(c ? &*c : nullptr, p, deps.clock.Now()));
   return result;
 }
 
 // One profile's lines, usable or not.
 Status AnyProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps, std::string* out) {
   if (!p.error) return ProfileStatus(p, cache, deps, out);
-  *out += p.name + ": unusable: " + p.error->message + "\n";
+  AddLine(out, p.name + ": unusable: " + p.error->message);
   return *p.error;
 }
 
 }  // namespace
 
 Status StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
-  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
+  Result<Config> config = ctx.config.Load();
   if (!config) return config.error();
   std::string_view only = ctx.inv.ProfileArg();
   if (!only.empty()) {
@@ -53,7 +60,9 @@ Status StatusCommand(const CommandContext& ctx, EngineDeps& deps) {
   }
   Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
   if (!cache) deps.log.Notice("", "warning: " + cache.error().message);
-  std::string out = "config: " + ctx.paths.config + "\ncache: " + ctx.paths.cache_dir + "\n";
+  std::string out;
+  AddLine(&out, "config: " + ctx.paths.config);
+  AddLine(&out, "cache: " + ctx.paths.cache_dir);
   int problems = 0;
   ErrorKind kind = ErrorKind::kInternal;  // the first problem's, for the exit code
   for (const Profile& p : config->profiles) {

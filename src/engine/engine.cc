@@ -5,6 +5,7 @@
 #include "diagnostics.h"
 #include "engine_commands.h"
 #include "front.h"
+#include "handoff.h"
 
 namespace tokex {
 
@@ -27,12 +28,14 @@ EngineHandler FindHandler(CommandId id) {
 }
 
 // The tokex command line, as the tokex front hands it over.
-Status RunTokex(std::span<const std::string> args, const Environment& env, EngineServices& services, Io io) {
-  Result<Invocation> inv = ParseCommandLine(args, TokexCommands());
+Status RunTokex(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io) {
+  Result<Invocation> inv = ParseCommandLine(in.args, TokexCommands());
   if (!inv) return inv.error();
   Paths paths = ResolvePaths(env, inv->config_path);
+  ConfigSource config(paths.config, env);
+  if (in.config) config.Provide(*in.config);
   StreamDiagnostics log("tokex", io.err, inv->verbose);
-  CommandContext ctx{*inv, env, paths, services.clock.Now(), io, log};
+  CommandContext ctx{*inv, env, paths, config, services.clock.Now(), io, log};
   EngineHandler handler = FindHandler(inv->command->id);
   if (handler == nullptr) {
     // A command the front finishes by itself (help, forget), reached by
@@ -51,7 +54,7 @@ Status RunTokex(std::span<const std::string> args, const Environment& env, Engin
 // The fronts that hand over to the engine, by the name they put in argv[0].
 struct EngineFront {
   std::string_view name;
-  Status (*run)(std::span<const std::string> args, const Environment& env, EngineServices& services, Io io);
+  Status (*run)(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io);
 };
 
 constexpr std::array kFronts = {
@@ -69,7 +72,8 @@ int RunEngine(std::span<const std::string> argv, const Environment& env, EngineS
   for (const EngineFront& f : kFronts) {
     if (f.name == self) front = &f;
   }
-  Status s = front->run(argv.empty() ? argv : argv.subspan(1), env, services, io);
+  Result<ReceivedHandOff> in = ReceiveHandOff(argv.empty() ? argv : argv.subspan(1));
+  Status s = in ? front->run(*in, env, services, io) : Status(in.error());
   if (s) return 0;
   std::string line = ErrorLine(front->name, s.error());
   fputs(line.c_str(), io.err);

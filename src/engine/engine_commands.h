@@ -22,8 +22,8 @@ Status SecretCommand(const CommandContext& ctx, EngineDeps& deps);
 Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
 
 /// Turns what a person typed or piped into a secret: one trailing newline
-/// (LF or CRLF) is dropped; empty values and control characters are kUsage
-/// errors. Wipes `raw`.
+/// (LF or CRLF) is dropped; empty values, control characters and invalid
+/// UTF-8 (HasControlChars) are kUsage errors. Wipes `raw`.
 Result<Secret> SecretFromInput(std::string* raw);
 
 }  // namespace tokex

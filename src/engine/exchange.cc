@@ -62,7 +62,7 @@ void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& pas
 
 Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix) {
   int64_t now = ctx.clock.Now();
-  Result<HttpResponse> response = SendWithRetry(ctx.http, ctx.clock, request);
+  Result<HttpResponse> response = SendWithRetry(ctx.http, ctx.clock, request, ctx.deadline);
   if (!response) return response.error();
   std::string host = TokenHost(ctx.profile);
   return ParseTokenResponse(*response, now, {host, rejected_fix});

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "config.h"
 #include "credential.h"
+#include "deadline.h"
 #include "diagnostics.h"
 #include "http.h"
 #include "random.h"
@@ -31,6 +32,7 @@ struct ExchangeContext {
   Random& random;
   const Paths& paths;  ///< where rotation keeps recovery copies
   uid_t uid;
+  Deadline deadline;  ///< on clock.Monotonic(): every request and wait fits before it
   Diagnostics& log;
 };
 
@@ -72,8 +74,9 @@ std::string TokenHost(const Profile& profile);
 /// Adds "Authorization: Basic base64(user:password)" to `request`.
 void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password);
 
-/// Sends a token request (retrying transient failures) and parses the
-/// RFC 6749 answer; a rejection's message ends with `rejected_fix`.
+/// Sends a token request (retrying transient failures before the
+/// deadline) and parses the RFC 6749 answer; a rejection's message ends
+/// with `rejected_fix`.
 Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix);
 
 }  // namespace tokex

@@ -1,9 +1,11 @@
 #include "http.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "secret.h"
 #include "text.h"
+#include "url.h"
 
 namespace tokex {
 
@@ -23,24 +25,53 @@ std::optional<std::string_view> HttpResponse::Header(std::string_view name) cons
 
 bool IsTransientStatus(long status) { return status == 429 || (status >= 500 && status <= 599); }
 
-Result<HttpResponse> SendWithRetry(HttpClient& client, Sleeper& sleeper, const HttpRequest& request,
-                                   const RetryPolicy& policy) {
+namespace {
+
+// Seconds Retry-After asks to wait: delay-seconds or an HTTP date (RFC
+// 9110 section 10.2.3); nullopt when absent or unreadable.
+std::optional<double> RetryAfter(const HttpResponse& r, int64_t now) {
+  std::optional<std::string_view> value = r.Header("retry-after");
+  if (!value) return std::nullopt;
+  if (std::optional<int64_t> secs = ParseInt(*value, 0, 366 * 86400)) return static_cast<double>(*secs);
+  std::string text(*value);
+  struct tm tm {};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<double>(std::max<int64_t>(0, timegm(&tm) - now));
+}
+
+Error WaitTooLong(const HttpRequest& request, const HttpResponse& r, double wait, int64_t now) {
+  Result<Url> url = ParseUrl(request.url);
+  std::string host = url ? url->HostPort() : request.url;
+  return MakeError(ErrorKind::kNetwork, host + " answered HTTP " + std::to_string(r.status) + " and asks to wait " +
+                                            HumanDuration(static_cast<int64_t>(wait)) + ", past the timeout: try again after " +
+                                            Rfc3339(now + static_cast<int64_t>(wait + 0.999)));
+}
+
+}  // namespace
+
+Result<HttpResponse> SendWithRetry(HttpClient& client, Clock& clock, const HttpRequest& request,
+                                   const Deadline& deadline, const RetryPolicy& policy) {
   double backoff = policy.first_backoff_seconds;
-  for (int attempt = 1;; ++attempt) {
-    Result<HttpResponse> r = client.Send(request);
-    bool transient = r ? IsTransientStatus(r->status) : r.error().kind == ErrorKind::kNetwork;
-    if (!transient || attempt >= policy.max_attempts) return r;
+  HttpRequest attempt = request;
+  for (int n = 1;; ++n) {
+    double left = deadline.Remaining(clock.Monotonic());
+    if (left <= 0)
+      return MakeError(ErrorKind::kNetwork, "the timeout passed before the request could be sent: raise timeout");
+    attempt.timeout_seconds = std::min(request.timeout_seconds, left);
+    Result<HttpResponse> r = client.Send(attempt);
+    bool transient = r ? IsTransientStatus(r->status) : r.error().transient;
+    if (!transient || n >= policy.max_attempts) return r;
     double wait = backoff;
     if (r) {
-      if (std::optional<std::string_view> ra = r->Header("retry-after")) {
-        std::optional<int64_t> secs = ParseInt(*ra, 0, 86400);
-        // A server that wants us gone for longer than the cap gets its
-        // answer returned now rather than a caller stuck waiting.
-        if (secs && *secs > policy.max_retry_after_seconds) return r;
-        if (secs) wait = std::max(wait, static_cast<double>(*secs));
+      if (std::optional<double> asked = RetryAfter(*r, clock.Now())) {
+        if (*asked >= deadline.Remaining(clock.Monotonic())) return WaitTooLong(request, *r, *asked, clock.Now());
+        wait = std::max(wait, *asked);
       }
     }
-    sleeper.SleepSeconds(wait);
+    // A wait that would leave no time for another attempt ends the tries.
+    if (wait >= deadline.Remaining(clock.Monotonic())) return r;
+    clock.SleepSeconds(wait);
     backoff *= 2;
   }
 }

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "clock.h"
+#include "deadline.h"
 #include "result.h"
 
 namespace tokex {
@@ -20,7 +22,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string ca_file;  ///< extra trust anchors; empty for the system store
-  long timeout_seconds = 30;
+  double timeout_seconds = 30;  ///< for the whole request, connect included
   bool allow_http = false;
 
   HttpRequest() = default;
@@ -53,26 +55,22 @@ class HttpClient {
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
-/// Waits; an interface so tests need not sleep.
-class Sleeper {
- public:
-  virtual ~Sleeper() = default;
-  virtual void SleepSeconds(double seconds) = 0;
-};
-
 /// Retry policy for transient failures.
 struct RetryPolicy {
   int max_attempts = 3;
   double first_backoff_seconds = 0.5;
-  double max_retry_after_seconds = 30;
 };
 
-/// Sends `request`, retrying transport failures, 429 and 5xx with
-/// exponential backoff and honouring Retry-After (in seconds) up to the
-/// policy's cap. Anything else, including 4xx, is returned at once. When
-/// the attempts run out, returns the last response or a kNetwork error.
-Result<HttpResponse> SendWithRetry(HttpClient& client, Sleeper& sleeper, const HttpRequest& request,
-                                   const RetryPolicy& policy = {});
+/// Sends `request`, retrying what may pass (errors marked transient, 429
+/// and 5xx) with exponential backoff, honouring Retry-After (seconds or an
+/// HTTP date). Everything fits before `deadline` (on clock.Monotonic()):
+/// each attempt gets at most the time left, a wait never runs past it, and
+/// a Retry-After that ends past it fails at once with a kNetwork error
+/// saying when to try again. Anything else, including 4xx, is returned at
+/// once. When attempts or time run out, returns the last response or
+/// error.
+Result<HttpResponse> SendWithRetry(HttpClient& client, Clock& clock, const HttpRequest& request,
+                                   const Deadline& deadline, const RetryPolicy& policy = {});
 
 /// True for 429 and 5xx: worth asking again later.
 bool IsTransientStatus(long status);

@@ -49,17 +49,27 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 Error TransportError(CURLcode code, const char* detail, const std::string& host) {
   std::string what = detail[0] != '\0' ? detail : curl_easy_strerror(code);
   switch (code) {
+    // Failures that would recur on every attempt.
     case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:
       return MakeError(ErrorKind::kNetwork, "TLS verification of " + host + " failed (" + Printable(what) +
                                                 "): check the endpoint, or set ca-file to its CA");
-    case CURLE_OPERATION_TIMEDOUT:
-      return MakeError(ErrorKind::kNetwork, host + " did not answer in time: check the network or raise timeout");
+    case CURLE_SSL_CACERT_BADFILE:
+      return MakeError(ErrorKind::kUsage, "the CA file for " + host + " cannot be used (" + Printable(what) +
+                                              "): set ca-file to a PEM file of CA certificates");
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return MakeError(ErrorKind::kNetwork, "cannot send to " + host + " (" + Printable(what) + "): check token-url");
     default:
-      return MakeError(ErrorKind::kNetwork,
-                       "cannot reach " + host + " (" + Printable(what) + "): check the network and proxy settings");
+      break;
   }
+  // The rest (refused, reset, timed out, name not resolved) may pass.
+  Error e = code == CURLE_OPERATION_TIMEDOUT
+                ? MakeError(ErrorKind::kNetwork, host + " did not answer in time: check the network or raise timeout")
+                : MakeError(ErrorKind::kNetwork, "cannot reach " + host + " (" + Printable(what) +
+                                                     "): check the network and proxy settings");
+  e.transient = true;
+  return e;
 }
 
 // The request's headers as a libcurl list (wiped when freed: they may
@@ -93,8 +103,10 @@ void SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, Sink* 
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.ca_file.c_str());
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, std::min(kConnectTimeoutSeconds, request.timeout_seconds));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, request.timeout_seconds);
+  // Whole milliseconds, at least one: 0 would mean no limit at all.
+  long timeout_ms = std::max(1L, static_cast<long>(request.timeout_seconds * 1000));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(kConnectTimeoutSeconds * 1000, timeout_ms));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(kMaxBodyBytes));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "tokex/1");

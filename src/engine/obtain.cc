@@ -1,44 +1,85 @@
 #include "obtain.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "cache.h"
 #include "lock.h"
 
 namespace tokex {
+
+namespace {
+
+// A missing ca-file is the config's fault, not the network's: say so
+// before anything is sent.
+Status CheckFiles(const Profile& p) {
+  if (p.ca_file.empty() || access(p.ca_file.c_str(), R_OK) == 0) return Success();
+  return InProfile(MakeError(ErrorKind::kUsage, p.Where("ca-file") + ": cannot read " + p.ca_file + " (" +
+                                                    strerror(errno) + "): fix the path"),
+                   p.name);
+}
+
+Result<Credential> Exchange(const Profile& p, ExchangeFn exchange, const Deadline& deadline, EngineDeps& deps) {
+  if (Status s = CheckFiles(p); !s) return s.error();
+  deps.log.Note(p.name, "exchanging at " + TokenHost(p));
+  std::unique_ptr<SecretStore> store = deps.open_store(p);
+  ExchangeContext ctx{p, *store, deps.http, deps.clock, deps.random, deps.paths, deps.uid, deadline, deps.log};
+  return RunExchange(ctx, exchange);
+}
+
+// The exchange, under the profile's lock, with its outcome shared: a
+// token through the cache, a failure through the failure record, so that
+// callers who waited on this exchange do not repeat it.
+Result<Credential> SharedExchange(const Profile& p, ExchangeFn exchange, const ObtainOptions& options,
+                                  const TokenCache& cache, EngineDeps& deps) {
+  int64_t start = deps.clock.Now();
+  int64_t start_ms = deps.clock.NowMs();
+  const std::string key = p.CacheKey();
+  Result<ProfileLock> lock = ProfileLock::Acquire(cache.LockPath(p.name), options.deadline);
+  if (!lock) return InProfile(lock.error(), p.name);
+  if (options.use_cache) {
+    // Whoever held the lock before us may have just refreshed: a token
+    // obtained since we started is used even if it is short-lived.
+    std::optional<Credential> c = cache.Read(p.name, key);
+    int64_t now = deps.clock.Now();
+    if (c && (IsFresh(*c, now, p.refresh_margin, options.min_ttl) || (c->obtained_at >= start && c->expires_at > now))) {
+      deps.log.Note(p.name, "another caller refreshed the token; using it");
+      return std::move(*c);
+    }
+    if (std::optional<Error> failed = cache.ReadFailure(p.name, key, start_ms)) {
+      deps.log.Note(p.name, "the exchange another caller made while we waited failed; reporting its error");
+      return *failed;
+    }
+  }
+  Result<Credential> c = Exchange(p, exchange, options.deadline, deps);
+  if (!options.use_cache) return c;
+  Status kept = c ? cache.Write(p.name, key, *c) : cache.WriteFailure(p.name, key, c.error(), deps.clock.NowMs());
+  if (!kept) deps.log.Notice(p.name, "warning: " + std::string(c ? "token" : "failure") + " not cached: " + kept.error().message);
+  return c;
+}
+
+}  // namespace
 
 Result<Credential> ObtainCredential(const Profile& p, const ObtainOptions& options, EngineDeps& deps) {
   ExchangeFn exchange = FindExchange(deps.exchanges, p.preset->name);
   // Every preset in the core's catalog has an exchange (tables_test).
   if (exchange == nullptr) return MakeError(ErrorKind::kInternal, "no exchange for preset " + std::string(p.preset->name));
   Result<TokenCache> cache = TokenCache::Open(deps.paths.cache_dir, deps.uid);
-  if (!cache) return cache.error();
-  const std::string key = p.CacheKey();
-  int64_t start = deps.clock.Now();
-  if (options.use_cache) {
-    std::optional<Credential> c = cache->Read(p.name, key);
-    if (c && IsFresh(*c, start, p.refresh_margin, options.min_ttl)) return std::move(*c);
+  if (!cache) {
+    // A cache directory tokex cannot use (say another user made
+    // /tmp/tokex-UID first) must not stop it: exchange uncached, unlocked.
+    if (options.use_cache)
+      deps.log.Notice(p.name, "warning: working without the token cache: " + cache.error().message +
+                                  ": set XDG_RUNTIME_DIR to a private directory of yours");
+    return Exchange(p, exchange, options.deadline, deps);
   }
-  Result<ProfileLock> lock = ProfileLock::Acquire(cache->LockPath(p.name));
-  if (!lock) return lock.error();
   if (options.use_cache) {
-    // Whoever held the lock before us may have just refreshed: a token
-    // obtained since we started is used even if it is short-lived, so N
-    // waiting callers make one exchange between them.
-    std::optional<Credential> c = cache->Read(p.name, key);
-    int64_t now = deps.clock.Now();
-    if (c && (IsFresh(*c, now, p.refresh_margin, options.min_ttl) || (c->obtained_at >= start && c->expires_at > now))) {
-      deps.log.Note(p.name, "another caller refreshed the token; using it");
-      return std::move(*c);
-    }
+    std::optional<Credential> c = cache->Read(p.name, p.CacheKey());
+    if (c && IsFresh(*c, deps.clock.Now(), p.refresh_margin, options.min_ttl)) return std::move(*c);
   }
-  deps.log.Note(p.name, "exchanging at " + TokenHost(p));
-  std::unique_ptr<SecretStore> store = deps.open_store(p);
-  ExchangeContext ctx{p, *store, deps.http, deps.clock, deps.random, deps.paths, deps.uid, deps.log};
-  Result<Credential> c = RunExchange(ctx, exchange);
-  if (!c) return c;
-  if (options.use_cache) {
-    if (Status s = cache->Write(p.name, key, *c); !s) deps.log.Notice(p.name, "warning: token not cached: " + s.error().message);
-  }
-  return c;
+  return SharedExchange(p, exchange, options, *cache, deps);
 }
 
 }  // namespace tokex

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "config.h"
 #include "credential.h"
+#include "deadline.h"
 #include "diagnostics.h"
 #include "exchange.h"
 #include "http.h"
@@ -41,13 +42,18 @@ struct EngineDeps {
 struct ObtainOptions {
   bool use_cache = true;  ///< false: neither read nor write the cache
   int64_t min_ttl = 0;    ///< seconds the credential must still be valid for
+  Deadline deadline;      ///< on deps.clock.Monotonic(): the profile's timeout from the start
 };
 
 /// The profile's credential: from the cache while fresh, otherwise by one
-/// exchange under the profile's lock. The cache is read again once the
-/// lock is held, so concurrent callers share one exchange. A cache that
-/// cannot be written is a notice on deps.log, not an error. Errors are
-/// those of the exchange, the store and the cache directory.
+/// exchange under the profile's lock, waited for until the deadline. Once
+/// the lock is held the cache is read again, and so is the record of a
+/// failed exchange: callers that waited on an exchange share its token or
+/// its failure instead of repeating it. A cache that cannot be written is
+/// a notice on deps.log, not an error; a cache directory that cannot be
+/// used at all (not private, another user's) is a notice too, and the
+/// exchange runs uncached and unlocked. Errors are those of the exchange,
+/// the store and the lock (timed out: kNetwork, naming the holder).
 Result<Credential> ObtainCredential(const Profile& profile, const ObtainOptions& options, EngineDeps& deps);
 
 }  // namespace tokex

@@ -62,13 +62,17 @@ Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now,
   if (token.empty()) return bad("no access_token");
   std::optional<int64_t> lifetime = ExpiresIn(doc);
   if (doc.HasMember("expires_in") && !lifetime) return bad("expires_in is not a number");
-  int64_t expires_at = 0;
-  if (lifetime) {
-    expires_at = now + std::clamp<int64_t>(*lifetime, 0, kMaxLifetime);
-  } else {
-    int64_t exp = JwtExpiry(token).value_or(0);
-    expires_at = exp > now ? std::min(exp, now + kMaxLifetime) : now + kDefaultLifetime;
-  }
+  // Without expires_in, the token's own JWT exp; failing that, a guess.
+  std::optional<int64_t> exp =
+      lifetime ? std::optional<int64_t>(now + std::clamp(*lifetime, -kMaxLifetime, kMaxLifetime)) : JwtExpiry(token);
+  int64_t expires_at = exp ? std::min(*exp, now + kMaxLifetime) : now + kDefaultLifetime;
+  // A token that is already dead is the server's mistake (or its clock's):
+  // never print or cache it.
+  if (expires_at <= now)
+    return MakeError(ErrorKind::kNetwork, std::string(hints.host) + " issued a token that has already expired (" +
+                                              (lifetime ? "expires_in " + std::to_string(*lifetime)
+                                                        : "its exp is " + Rfc3339(*exp)) +
+                                              "): check the server's clock and this machine's, then try again");
   Credential c = MakeBearerCredential(Secret(token), JsonString(doc, "token_type"), now, expires_at,
                                       std::string(JsonString(doc, "scope")));
   if (Status s = ValidateCredential(c); !s) return s.error();

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config.h"
 #include "diagnostics.h"
 #include "environment.h"
 #include "output.h"
@@ -61,7 +62,8 @@ struct CommandContext {
   const Invocation& inv;
   const Environment& env;
   const Paths& paths;
-  int64_t now = 0;  ///< unix time at start
+  ConfigSource& config;  ///< the config file at paths.config, read at most once
+  int64_t now = 0;       ///< unix time at start
   Io io;
   Diagnostics& log;
 };

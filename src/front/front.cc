@@ -104,21 +104,25 @@ Status WriteAndWipe(FILE* out, std::string* data) {
 }
 
 Result<Profile> LoadProfile(const CommandContext& ctx) {
-  Result<Config> config = LoadConfig(ctx.paths.config, ctx.env);
+  Result<Config> config = ctx.config.Load();
   if (!config) return config.error();
   Result<const Profile*> profile = config->Find(ctx.inv.ProfileArg());
   if (!profile) return profile.error();
   return **profile;
 }
 
-Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io) {
+Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io,
+                           HandOff* handoff) {
   Result<Invocation> inv = ParseCommandLine(argv, TokexCommands());
   if (!inv) return inv.error();
   if (inv->command->front == nullptr) return FrontStep::kNeedsEngine;
   Paths paths = ResolvePaths(env, inv->config_path);
+  ConfigSource config(paths.config, env);
   StreamDiagnostics log("tokex", io.err, inv->verbose);
-  CommandContext ctx{*inv, env, paths, now, io, log};
-  return inv->command->front(ctx);
+  CommandContext ctx{*inv, env, paths, config, now, io, log};
+  Result<FrontStep> step = inv->command->front(ctx);
+  if (step && *step == FrontStep::kNeedsEngine) handoff->config = config.text();
+  return step;
 }
 
 }  // namespace tokex

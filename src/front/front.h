@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "config.h"
 #include "environment.h"
+#include "handoff.h"
 #include "result.h"
 
 namespace tokex {
@@ -25,8 +26,10 @@ std::span<const CommandInfo> TokexCommands();
 /// Parses `argv` (without argv[0]) and runs the command as far as the
 /// front can, writing results to `io` and notices to `io.err`. Returns
 /// kNeedsEngine when the engine must run the same argv (nothing was
-/// printed then), or the error for the main to print.
-Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io);
+/// printed then; `handoff` holds what the engine needs of what the front
+/// read), or the error for the main to print.
+Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment& env, int64_t now, Io io,
+                           HandOff* handoff);
 
 /// Loads the config file and returns the profile the command's PROFILE
 /// argument names. Errors are kUsage (no config, no such profile, or the

@@ -19,7 +19,7 @@ enum class OutputFormat {
 };
 
 /// Formats `c`. The result holds the token: the caller wipes it. Fails
-/// with kNetwork when a value holds a control character.
+/// with kNetwork when a value holds a control character or invalid UTF-8.
 Result<std::string> FormatCredential(OutputFormat format, const Credential& c);
 
 /// `s` as a double-quoted curl config value: backslash and quote escaped.

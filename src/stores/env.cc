@@ -18,11 +18,12 @@ class EnvStore : public SecretStore {
 
   Result<Secret> Get(std::string_view profile, std::string_view name) override {
     std::string var = EnvSecretName(profile, name);
-    auto it = env_.vars.find(var);
-    if (it == env_.vars.end() || it->second.empty())
+    Result<const std::string*> value = Lookup(var);
+    if (!value) return value.error();
+    if (*value == nullptr)
       return MakeError(ErrorKind::kStore, "no " + std::string(name) + ": the env store reads it from $" + var +
                                               ", which is not set (define it as a masked CI variable)");
-    return Secret(it->second);
+    return Secret(**value);
   }
 
   Status CheckWritable(std::string_view profile, std::string_view name) override { return ReadOnly(profile, name); }
@@ -39,8 +40,9 @@ class EnvStore : public SecretStore {
   }
 
   Result<bool> Has(std::string_view profile, std::string_view name) override {
-    auto it = env_.vars.find(EnvSecretName(profile, name));
-    return it != env_.vars.end() && !it->second.empty();
+    Result<const std::string*> value = Lookup(EnvSecretName(profile, name));
+    if (!value) return value.error();
+    return *value != nullptr;
   }
 
   std::string Describe() const override { return "environment variables"; }
@@ -49,6 +51,18 @@ class EnvStore : public SecretStore {
   static Error ReadOnly(std::string_view profile, std::string_view name) {
     return MakeError(ErrorKind::kUsage, "the env store is read-only: set $" + EnvSecretName(profile, name) +
                                             " in the CI settings instead");
+  }
+
+  // The variable's value, nullptr when it is unset or empty. A value with a
+  // control character or invalid UTF-8 is an error that names the variable
+  // and never quotes the value.
+  Result<const std::string*> Lookup(const std::string& var) const {
+    auto it = env_.vars.find(var);
+    if (it == env_.vars.end() || it->second.empty()) return nullptr;
+    if (HasControlChars(it->second))
+      return MakeError(ErrorKind::kStore, "$" + var + " holds a line break, another control character or invalid "
+                                                      "UTF-8: set it to the secret alone");
+    return &it->second;
   }
 
   const Environment& env_;

@@ -1,7 +1,5 @@
 // The file store: one 0600 file per secret in a 0700 directory, for
 // headless hosts without a keyring. Opt-in with `store = file`.
-#include <unistd.h>
-
 #include "private_file.h"
 #include "secret_store.h"
 
@@ -16,12 +14,10 @@ class FileStore : public SecretStore {
   FileStore(std::string dir, uid_t uid) : dir_(std::move(dir)), uid_(uid) {}
 
   Result<Secret> Get(std::string_view profile, std::string_view name) override {
-    Result<std::optional<std::string>> data = ReadPrivateFile(Path(profile, name), uid_, kMaxSecretBytes);
-    if (!data) return MakeError(ErrorKind::kStore, data.error().message);
-    if (!data->has_value()) return MissingSecretError(profile, name, dir_);
-    Secret s(**data);
-    WipeString(&**data);
-    return s;
+    Result<std::optional<Secret>> value = Read(profile, name);
+    if (!value) return value.error();
+    if (!value->has_value()) return MissingSecretError(profile, name, dir_);
+    return std::move(**value);
   }
 
   Status Set(std::string_view profile, std::string_view name, const Secret& value) override {
@@ -37,8 +33,12 @@ class FileStore : public SecretStore {
     return Success();
   }
 
+  // Reads the value as Get would, so status never calls "stored" what
+  // Get then refuses.
   Result<bool> Has(std::string_view profile, std::string_view name) override {
-    return access(Path(profile, name).c_str(), F_OK) == 0;
+    Result<std::optional<Secret>> value = Read(profile, name);
+    if (!value) return value.error();
+    return value->has_value();
   }
 
   std::string Describe() const override { return "files in " + dir_; }
@@ -51,6 +51,28 @@ class FileStore : public SecretStore {
   }
   std::string Path(std::string_view profile, std::string_view name) const {
     return dir_ + "/" + FileName(profile, name);
+  }
+
+  // The secret in its file, nullopt when there is none. A file that is not
+  // private, or whose value (less one trailing line break, which editors
+  // add) holds a control character or invalid UTF-8, is a kStore error
+  // that names the file and never quotes the value.
+  Result<std::optional<Secret>> Read(std::string_view profile, std::string_view name) const {
+    std::string path = Path(profile, name);
+    Result<std::optional<std::string>> data = ReadPrivateFile(path, uid_, kMaxSecretBytes);
+    if (!data) return MakeError(ErrorKind::kStore, data.error().message);
+    if (!data->has_value()) return std::optional<Secret>();
+    std::string_view v = **data;
+    if (v.ends_with('\n')) v.remove_suffix(v.ends_with("\r\n") ? 2 : 1);
+    bool bad = HasControlChars(v);
+    std::optional<Secret> value;
+    if (!bad) value = Secret(v);
+    WipeString(&**data);
+    if (bad)
+      return MakeError(ErrorKind::kStore, path + " holds a line break, another control character or invalid UTF-8: "
+                                                 "store the secret again with 'tokex secret set " +
+                                                 std::string(profile) + " " + std::string(name) + "'");
+    return value;
   }
 
   std::string dir_;

@@ -34,6 +34,16 @@ Error StoreError(GError* raw) {
                        "--unlock --components=secrets), or on a headless host set store = file or store = env");
 }
 
+// The keyring's value as a Secret; another program may have written it,
+// so a control character or invalid UTF-8 is refused without quoting it.
+Result<std::optional<Secret>> Checked(const std::string& profile, const std::string& name, std::string_view value) {
+  if (HasControlChars(value))
+    return MakeError(ErrorKind::kStore, "the keyring's " + name + " for " + profile +
+                                            " holds a line break, another control character or invalid UTF-8: "
+                                            "store it again with 'tokex secret set " + profile + " " + name + "'");
+  return std::optional<Secret>(Secret(value));
+}
+
 class SecretServiceStore : public SecretStore {
  public:
   Result<Secret> Get(std::string_view profile, std::string_view name) override {
@@ -78,7 +88,7 @@ class SecretServiceStore : public SecretStore {
     SecretPassword value(secret_password_lookup_sync(&kSchema, nullptr, &error, "profile", p.c_str(),
                                                      "name", n.c_str(), nullptr));
     if (error != nullptr) return StoreError(error);
-    if (value) return std::optional<Secret>(Secret(std::string_view(value.get(), strlen(value.get()))));
+    if (value) return Checked(p, n, std::string_view(value.get(), strlen(value.get())));
     // A locked item whose unlock prompt could not be shown (no display, or
     // dismissed) reads as "not found": tell that apart from a missing one.
     GList* items = secret_password_search_sync(&kSchema, SECRET_SEARCH_ALL, nullptr, &error, "profile",

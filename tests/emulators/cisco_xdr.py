@@ -28,6 +28,7 @@ class State:
         self.client_id = args.client_id
         self.client_secret = emulib.read_secret_file(args.client_secret_file)
         self.expires_in = args.expires_in
+        self.token_bytes = args.token_bytes
         self.delay = args.delay
         self.fail_status = args.fail_status
         self.retry_after = args.retry_after
@@ -52,7 +53,7 @@ class XdrHandler(emulib.Handler):
         if path == "/_emulator/stats":
             if method != "GET":
                 return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
-            return self.reply(200, s.counters.snapshot())
+            return self.reply(200, {**s.counters.snapshot(), "connections": self.server.connections})
         if path == ELSEWHERE:
             s.counters.add("redirects_followed")
             return self.reply(200, {"access_token": "followed", "token_type": "bearer", "expires_in": 600})
@@ -70,6 +71,8 @@ class XdrHandler(emulib.Handler):
         s = self.state
         if method != "POST":
             return self.reply(405, oauth_error("invalid_request", "use POST"), {"Allow": "POST"})
+        if s.delay:  # a slow server is slow to say no, too
+            time.sleep(s.delay)
         if s.take_failure():
             headers = {} if s.retry_after is None else {"Retry-After": str(s.retry_after)}
             return self.reply(s.fail_status, oauth_error("temporarily_unavailable", "try again later"), headers)
@@ -92,11 +95,9 @@ class XdrHandler(emulib.Handler):
             if form is not None and list(form) == ["grant_type"] and len(form["grant_type"]) == 1:
                 return self.reply(400, oauth_error("unsupported_grant_type", "only client_credentials"))
             return self.reply(400, oauth_error("invalid_request", "the body must be grant_type=client_credentials"))
-        if s.delay:
-            time.sleep(s.delay)
         if s.misbehave:
             return self.misbehaviour(s.misbehave)
-        token = s.tokens.issue("xdr-", s.expires_in)
+        token = s.tokens.issue("xdr-", s.expires_in, s.token_bytes)
         s.counters.add("tokens_issued")
         return self.reply(200, {"access_token": token, "token_type": "bearer", "expires_in": s.expires_in,
                                 "scope": SCOPE})
@@ -124,7 +125,8 @@ def main():
     p.add_argument("--client-id", required=True)
     p.add_argument("--client-secret-file", required=True, help="file holding the client secret")
     p.add_argument("--expires-in", type=int, default=600, help="token lifetime in seconds (default 600)")
-    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a valid request")
+    p.add_argument("--token-bytes", type=int, default=0, metavar="N", help="pad issued tokens to N characters")
+    p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a token request")
     p.add_argument("--fail-first", type=int, default=0, metavar="N", help="fail the first N token requests")
     p.add_argument("--fail-status", type=int, default=503, help="status for those failures (default 503)")
     p.add_argument("--retry-after", type=int, metavar="SECONDS", help="send Retry-After with those failures")

@@ -76,8 +76,10 @@ class TokenStore:
         self._lock = threading.Lock()
         self._expiry = {}
 
-    def issue(self, prefix, lifetime):
+    def issue(self, prefix, lifetime, size=0):
+        """A new token: PREFIX and random text, padded to `size` characters."""
         token = prefix + secrets.token_urlsafe(32)
+        token += "x" * max(0, size - len(token))
         now = time.monotonic()
         with self._lock:
             self._expiry = {t: e for t, e in self._expiry.items() if e > now}
@@ -239,8 +241,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 class Server(http.server.ThreadingHTTPServer):
+    """Counts the connections it accepts (`connections`), TLS handshakes
+    that fail included: a client that retries a refused handshake shows."""
+
     daemon_threads = True
     request_queue_size = 64
+    connections = 0
+    _connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        with self._connections_lock:
+            self.connections += 1
+        super().process_request(request, client_address)
 
     def server_bind(self):
         socketserver.TCPServer.server_bind(self)  # no reverse DNS lookup of our own address

@@ -51,6 +51,14 @@ CASES = {
     "env-store-read-only": (["secret", "set", "ci", "client-secret"], CONFIG),
     "secret-name-unknown": (["secret", "set", "xdr", "password"], CONFIG),
     "secret-empty": (["secret", "set", "xdr", "client-secret"], CONFIG),
+    "secret-in-config": (["token", "xdr"], CONFIG.replace("region ", "client-secret = hunter2\n    region ")),
+    # Every echoed value is made safe for one terminal line: escape
+    # sequences, line breaks and C1 controls from the command line, the
+    # config or its path come out as '?'.
+    "profile-arg-with-escapes": (["token", "x\x1b[31mred\nline\u009b2J"], CONFIG),
+    "preset-with-newline": (["token", "xdr"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
+    "status-preset-with-newline": (["status"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
+    "config-path-with-escapes": (["--config", "~/no\x1b]0;title\x07\nconfig", "token", "xdr"], CONFIG),
 }
 
 
@@ -62,6 +70,8 @@ def run_case(tokex, name, args, config):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "TOKEX_CONFIG": str(cfg),
                "XDG_RUNTIME_DIR": tmp + "/run", "XDG_DATA_HOME": tmp + "/data",
                "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + tmp + "/no-bus"}
+        # A sanitized build needs its options (suppressions) to print nothing extra.
+        env.update({k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS")})
         os.mkdir(tmp + "/run", 0o700)
         p = subprocess.run([tokex] + args, input="", capture_output=True, text=True, env=env, timeout=30)
         text = f"exit: {p.returncode}\n--- stdout\n{p.stdout}--- stderr\n{p.stderr}"

@@ -12,29 +12,7 @@ import termios
 import time
 
 from harness import Failure, check, main
-
-CLIENT_ID = "client-6fd1c0de-0000-4000-8000-1234567890ab"
-SECRET = "MLOe_s3cr3t-LPzh-value"
-
-
-def setup(fx, *emulator_args, extra=""):
-    secret_file = fx.dir / "emulator-secret"
-    secret_file.write_text(SECRET)
-    xdr = fx.start("cisco_xdr", "--client-id", CLIENT_ID, "--client-secret-file", str(secret_file),
-                   *emulator_args)
-    fx.write_config(f"""# written by the test
-[profile "xdr"]
-    preset    = cisco-xdr
-    region    = eu
-    client-id = {CLIENT_ID}
-    base-url  = {xdr.base_url}
-    ca-file   = {fx.pki['ca']}
-{extra}""")
-    return xdr
-
-
-def stats(fx, xdr):
-    return fx.get_json(xdr.base_url + "/_emulator/stats")
+from xdr_fixture import CLIENT_ID, SECRET, start_xdr as setup, stats
 
 
 def store_secret(fx, value=SECRET):
@@ -242,7 +220,7 @@ def case_hit_path_loads_no_heavy_library(fx):
 def case_bad_config(fx):
     fx.write_config('[profile "xdr"]\n  preset = cisco-xdr\n  client-id = x\n  region = mars\n')
     p = fx.run("token", "xdr", check_rc=2)
-    check(p.stderr == f"tokex: {fx.config}:4: key 'region': unknown region 'mars' for preset cisco-xdr: "
+    check(p.stderr == f"tokex: xdr: {fx.config}:4: key 'region': unknown region 'mars' for preset cisco-xdr: "
                       "use us, eu or apjc\n", f"unexpected message {p.stderr!r}")
     p = fx.run("token", "nope", env={"TOKEX_CONFIG": str(fx.dir / "absent")}, check_rc=2)
     check("no config file at" in p.stderr, p.stderr)

@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <fstream>
 
+#include "lock.h"
 #include "private_file.h"
 #include "temp_dir.h"
 
@@ -137,4 +139,72 @@ TEST_CASE("freshness honours the margin and --min-ttl") {
   CHECK_FALSE(tokex::IsFresh(c, 580, 120, 0));
   CHECK_FALSE(tokex::IsFresh(c, 500, 120, 300));
   CHECK(tokex::IsFresh(c, 500, 0, 199));
+}
+
+TEST_CASE("a token as large as the response cap lets through is cached") {
+  TempDir tmp;
+  auto cache = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(cache.ok());
+  std::string big(1 << 20, 'a');
+  Credential c = tokex::MakeBearerCredential(Secret(big), "Bearer", 1, 700, "");
+  REQUIRE(cache->Write("xdr", "k", c).ok());
+  auto hit = cache->Read("xdr", "k");
+  REQUIRE(hit.has_value());
+  CHECK(hit->access_token.size() == big.size());
+}
+
+TEST_CASE("forget and the next write remove the temporary files of a killed writer") {
+  TempDir tmp;
+  auto cache = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(cache.ok());
+  // What WritePrivateFile leaves when killed between write and rename.
+  std::string left = tmp.path + "/c/.xdr.json.Ab12Cd";
+  std::string other = tmp.path + "/c/.other.json.Zz99Yy";
+  std::string unrelated = tmp.path + "/c/.xdr.jsonx";
+  for (const std::string& f : {left, other, unrelated}) std::ofstream(f) << "{\"access_token\":\"tok\"}";
+  REQUIRE(cache->Write("xdr", "k", Sample()).ok());
+  CHECK(access(left.c_str(), F_OK) != 0);
+  CHECK(access(other.c_str(), F_OK) == 0);  // another profile's writer may still be at it
+  std::ofstream(left) << "x";
+  REQUIRE(cache->Forget("xdr").ok());
+  CHECK(access(left.c_str(), F_OK) != 0);
+  CHECK(access(other.c_str(), F_OK) == 0);
+  REQUIRE(cache->ForgetAll().ok());
+  CHECK(access(other.c_str(), F_OK) != 0);
+  CHECK(access(unrelated.c_str(), F_OK) == 0);  // not a file of the cache's
+}
+
+TEST_CASE("forget drops a recorded failure too") {
+  TempDir tmp;
+  auto cache = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(cache.ok());
+  REQUIRE(cache->WriteFailure("xdr", "k", tokex::MakeError(tokex::ErrorKind::kRejected, "no"), 5).ok());
+  struct stat st {};
+  REQUIRE(stat((tmp.path + "/c/xdr.failed").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(cache->ReadFailure("xdr", "k", 5).has_value());
+  REQUIRE(cache->Forget("xdr").ok());
+  CHECK_FALSE(cache->ReadFailure("xdr", "k", 0).has_value());
+}
+
+TEST_CASE("waiting for a profile lock ends at the deadline and names the holder") {
+  TempDir tmp;
+  std::string path = tmp.path + "/xdr.lock";
+  auto held = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1));
+  REQUIRE(held.ok());
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // Another process, so that flock sees a second holder.
+    auto again = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(0.3));
+    bool named = !again.ok() && again.error().ExitCode() == 5 &&
+                 again.error().message.find("process " + std::to_string(getppid())) != std::string::npos;
+    _exit(named ? 0 : 1);
+  }
+  int status = 0;
+  double start = tokex::MonotonicSeconds();
+  REQUIRE(waitpid(child, &status, 0) == child);
+  CHECK(tokex::MonotonicSeconds() - start < 2);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

@@ -1,6 +1,14 @@
 #include "config.h"
 
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "temp_dir.h"
 
 using tokex::Environment;
 using tokex::ParseConfig;
@@ -102,7 +110,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(FileError("[profile \"../x\"]\n") == "/cfg:1: profile name '../x': use letters, digits, '.', '_' and '-'");
   CHECK(FileError("[profile \"x\"]\npreset cisco-xdr\n") == "/cfg:2: key 'preset': expected '=' after the key");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = \"a\\nb\"\n") ==
-        "/cfg:3: key 'client-id': value contains a control character");
+        "/cfg:3: key 'client-id': value contains a control character or invalid UTF-8");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://u:p@h/\n") ==
         "/cfg:4: key 'match': 'https://u:p@h/' is not a usable URL: user names and passwords do not belong in a URL here");
 }
@@ -170,4 +178,80 @@ TEST_CASE("safe environment names") {
   CHECK_FALSE(tokex::IsSafeEnvName("PATH"));
   CHECK_FALSE(tokex::IsSafeEnvName("1X"));
   CHECK_FALSE(tokex::IsSafeEnvName("A-B"));
+}
+
+namespace {
+
+struct ConfigFile {
+  tokex::testing::TempDir tmp;
+  std::string path = tmp.path + "/config";
+  explicit ConfigFile(mode_t mode) {
+    std::ofstream(path) << "[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\n";
+    REQUIRE(chmod(path.c_str(), mode) == 0);
+  }
+};
+
+std::string ReadError(const std::string& path, uid_t uid, double wait = 5) {
+  auto r = tokex::ReadConfigFile(path, uid, tokex::Deadline::In(wait));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().ExitCode() == 2);
+  return r.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("a config others could have written is refused, as ssh refuses one") {
+  for (mode_t mode : {0620, 0602, 0666}) {
+    ConfigFile f(mode);
+    CHECK(ReadError(f.path, getuid()) == "config " + f.path +
+                                             " is writable by others, who could send your secrets elsewhere: chmod go-w " +
+                                             f.path);
+  }
+  ConfigFile mine(0644);
+  CHECK(tokex::ReadConfigFile(mine.path, getuid(), tokex::Deadline::In(5)).ok());
+  // Owned by someone else: the file here is the test runner's, so ask as
+  // another user would.
+  if (getuid() != 0) {
+    CHECK(ReadError(mine.path, getuid() + 1).find("belongs to another user") != std::string::npos);
+  } else {
+    REQUIRE(chown(mine.path.c_str(), 65534, 65534) == 0);
+    CHECK(ReadError(mine.path, 0).find("belongs to another user (uid 65534)") != std::string::npos);
+    REQUIRE(chown(mine.path.c_str(), 0, 0) == 0);
+    CHECK(tokex::ReadConfigFile(mine.path, 1000, tokex::Deadline::In(5)).ok());  // root's, not writable by others
+  }
+}
+
+TEST_CASE("a FIFO config with no writer fails at the deadline; one with a writer is read") {
+  tokex::testing::TempDir tmp;
+  std::string fifo = tmp.path + "/fifo";
+  REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+  double start = tokex::MonotonicSeconds();
+  CHECK(ReadError(fifo, getuid(), 0.3).find("gave no end of file") != std::string::npos);
+  CHECK(tokex::MonotonicSeconds() - start < 2);
+
+  pid_t writer = fork();
+  REQUIRE(writer >= 0);
+  if (writer == 0) {
+    usleep(200 * 1000);  // after the reader is waiting
+    int fd = open(fifo.c_str(), O_WRONLY);
+    const char text[] = "[profile \"x\"]\n";
+    _exit(fd >= 0 && write(fd, text, sizeof text - 1) == sizeof text - 1 ? 0 : 1);
+  }
+  auto r = tokex::ReadConfigFile(fifo, getuid(), tokex::Deadline::In(5));
+  waitpid(writer, nullptr, 0);
+  REQUIRE(r.ok());
+  CHECK(*r == "[profile \"x\"]\n");
+}
+
+TEST_CASE("config errors name the profile; a secret in the config gets the command that stores it") {
+  auto c = ParseConfig("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nclient-secret = hunter2\n", "/cfg", Env());
+  REQUIRE(c.ok());
+  auto p = c->Find("x");
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.error().profile == "x");
+  CHECK(p.error().message == "/cfg:4: key 'client-secret': secrets never go in the config file: remove it and "
+                             "store the value with 'tokex secret set x client-secret' (it is read from stdin)");
+  CHECK(p.error().message.find("hunter2") == std::string::npos);
+  CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\ntoken-url = https://h/t\nclient_secret = s\n")
+            .find("'tokex secret set x client-secret'") != std::string::npos);
 }

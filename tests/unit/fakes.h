@@ -4,12 +4,14 @@
 #ifndef TOKEX_TESTS_UNIT_FAKES_H_
 #define TOKEX_TESTS_UNIT_FAKES_H_
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "clock.h"
+#include "deadline.h"
 #include "diagnostics.h"
 #include "http.h"
 #include "random.h"
@@ -47,12 +49,40 @@ class MemoryStore : public SecretStore {
   }
 };
 
+/// A clock that moves only when a test (or a sleep) moves it. Its
+/// monotonic time starts at the real one, so that deadlines made from it
+/// also bound the real waits of the profile lock.
+class FakeClock : public Clock {
+ public:
+  int64_t now = 1'700'000'000;
+  double mono = MonotonicSeconds();
+  const double mono_start = mono;
+  std::vector<double> sleeps;
+  int64_t Now() override { return now; }
+  int64_t NowMs() override { return now * 1000 + static_cast<int64_t>((mono - mono_start) * 1000); }
+  double Monotonic() override { return mono; }
+  void SleepSeconds(double s) override {
+    sleeps.push_back(s);
+    mono += s;
+  }
+  /// A deadline `seconds` from the clock's now.
+  Deadline In(double seconds) const { return Deadline{mono + seconds}; }
+};
+
+/// A network failure that may pass, as HttpClient reports one.
+inline Error TransientError(std::string message) {
+  Error e = MakeError(ErrorKind::kNetwork, std::move(message));
+  e.transient = true;
+  return e;
+}
+
 /// Answers requests from a queue of scripted responses and records them.
 class ScriptedHttp : public HttpClient {
  public:
   struct Seen {
     std::string method, url, body, ca_file;
     std::vector<std::pair<std::string, std::string>> headers;
+    double timeout_seconds = 0;
     std::string Header(std::string_view name) const {
       for (const auto& [n, v] : headers)
         if (n == name) return v;
@@ -61,6 +91,10 @@ class ScriptedHttp : public HttpClient {
   };
   std::deque<Result<HttpResponse>> script;
   std::vector<Seen> seen;
+  /// When set, each request takes `cost` seconds of this clock, or its
+  /// whole timeout if that is shorter (then it fails as timed out).
+  FakeClock* clock = nullptr;
+  double cost = 0;
 
   void Reply(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
     HttpResponse r;
@@ -71,7 +105,12 @@ class ScriptedHttp : public HttpClient {
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {
-    seen.push_back({request.method, request.url, request.body, request.ca_file, request.headers});
+    seen.push_back({request.method, request.url, request.body, request.ca_file, request.headers,
+                    request.timeout_seconds});
+    if (clock != nullptr) {
+      clock->mono += std::min(cost, request.timeout_seconds);
+      if (cost >= request.timeout_seconds) return TransientError("timed out");
+    }
     if (script.empty()) return MakeError(ErrorKind::kNetwork, "script ran out");
     Result<HttpResponse> r = std::move(script.front());
     script.pop_front();
@@ -117,14 +156,6 @@ class RecordingDiagnostics : public Diagnostics {
   void Note(std::string_view profile, std::string_view text) override {
     notes.push_back(std::string(profile) + ": " + std::string(text));
   }
-};
-
-class FakeClock : public Clock {
- public:
-  int64_t now = 1'700'000'000;
-  std::vector<double> sleeps;
-  int64_t Now() override { return now; }
-  void SleepSeconds(double s) override { sleeps.push_back(s); }
 };
 
 }  // namespace tokex::testing

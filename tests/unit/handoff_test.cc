@@ -1,11 +1,13 @@
 // The hand-off from a front to the engine, with a real exec: a stand-in
-// engine (sh running cat) shows what the engine would receive.
+// engine (handoff_engine.cc) receives it as the engine does and prints
+// what arrived.
 #include "handoff.h"
 
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,9 +20,9 @@ struct Handed {
 
 // Forks a "front" whose stdin is a pipe holding `input`. It reads
 // `consume` bytes of it, as a helper reads its request, then hands over to
-// `sh -c SCRIPT` with what it read. Returns what the stand-in engine
-// printed.
-Handed HandOver(const std::string& input, size_t consume, const std::string& script) {
+// the stand-in engine with what it read and `config`. Returns what the
+// stand-in printed.
+Handed HandOver(const std::string& input, size_t consume, std::optional<std::string> config = {}) {
   int in[2], out[2];
   REQUIRE(pipe(in) == 0);
   REQUIRE(pipe(out) == 0);
@@ -37,8 +39,8 @@ Handed HandOver(const std::string& input, size_t consume, const std::string& scr
       if (n <= 0) _exit(90);
       got += static_cast<size_t>(n);
     }
-    std::vector<std::string> argv = {"git-credential-tokex", "-c", script};
-    tokex::ExecEngine("/bin/sh", argv, consumed);
+    std::vector<std::string> argv = {"git-credential-tokex", "get", "--profile", "p"};
+    tokex::ExecEngine(TOKEX_HANDOFF_ENGINE, argv, tokex::HandOff{consumed, config});
     _exit(91);  // ExecEngine returned: it failed
   }
   close(in[0]);
@@ -70,27 +72,48 @@ Handed HandOver(const std::string& input, size_t consume, const std::string& scr
 
 }  // namespace
 
+const std::string kHeader = "argv0=git-credential-tokex\narg=get\narg=--profile\narg=p\n";
+
 TEST_CASE("a request the front read arrives intact on the engine's stdin") {
   std::string request = "protocol=https\nhost=git.example\npath=a b\x01\xff\n\n";
-  Handed h = HandOver(request + "what git sent after the blank line", request.size(), "cat");
+  Handed h = HandOver(request + "what git sent after the blank line", request.size());
   CHECK(WIFEXITED(h.status));
   CHECK(WEXITSTATUS(h.status) == 0);
-  CHECK(h.out == request);
+  CHECK(h.out == kHeader + "stdin=" + request);
 }
 
 TEST_CASE("a request larger than a pipe's buffer is handed over whole") {
   std::string request;
   for (int i = 0; request.size() < 300 * 1024; ++i) request += "key" + std::to_string(i) + "=value\n";
-  Handed h = HandOver(request, request.size(), "cat");
+  Handed h = HandOver(request, request.size());
   CHECK(WEXITSTATUS(h.status) == 0);
-  CHECK(h.out.size() == request.size());
-  CHECK(h.out == request);
+  CHECK(h.out == kHeader + "stdin=" + request);
 }
 
 TEST_CASE("argv[0] names the front; nothing consumed leaves stdin as it was") {
-  Handed h = HandOver("untouched input", 0, "printf '%s:' \"$0\"; cat");
+  Handed h = HandOver("untouched input", 0);
   CHECK(WEXITSTATUS(h.status) == 0);
-  CHECK(h.out == "git-credential-tokex:untouched input");
+  CHECK(h.out == kHeader + "stdin=untouched input");
+}
+
+TEST_CASE("the config the front read reaches the engine, beside the request") {
+  std::string config = "[profile \"p\"]\n  preset = cisco-xdr\n";
+  Handed h = HandOver("req\n\n", 5, config);
+  CHECK(WEXITSTATUS(h.status) == 0);
+  CHECK(h.out == kHeader + "config=" + config + "\nstdin=req\n\n");
+  // An empty config is a config too (--config /dev/null), not none.
+  h = HandOver("", 0, std::string());
+  CHECK(h.out == kHeader + "config=\nstdin=");
+}
+
+TEST_CASE("the engine side leaves a command line without a hand-off as it is") {
+  std::vector<std::string> args = {"token", "--handoff-config=5"};
+  auto r = tokex::ReceiveHandOff(args);
+  REQUIRE(r.ok());
+  CHECK(r->args == args);
+  CHECK_FALSE(r->config.has_value());
+  std::vector<std::string> bad = {"--handoff-config=x", "token"};
+  CHECK(tokex::ReceiveHandOff(bad).error().kind == tokex::ErrorKind::kInternal);
 }
 
 TEST_CASE("an engine that cannot be run is an error naming it") {

@@ -48,6 +48,20 @@ TEST_CASE("CR, LF and other control characters are refused in every format") {
   }
 }
 
+TEST_CASE("C1 controls and invalid UTF-8 are refused in every format") {
+  for (const char* bad : {"a\xc2\x85" "b", "a\xc2\x9b" "2J", "a\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80"}) {
+    CAPTURE(bad);
+    Credential c = Bearer(bad);
+    for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
+      auto out = FormatCredential(f, c);
+      REQUIRE_FALSE(out.ok());
+      CHECK(out.error().kind == tokex::ErrorKind::kNetwork);
+      CHECK(out.error().message.find(bad) == std::string::npos);
+    }
+  }
+  CHECK(FormatCredential(OutputFormat::kToken, Bearer("caf\xc3\xa9")).value() == "caf\xc3\xa9\n");
+}
+
 TEST_CASE("cookies go out as one Cookie header") {
   Credential c;
   c.access_token = Secret("sess");

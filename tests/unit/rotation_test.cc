@@ -23,7 +23,7 @@ struct Harness {
   RecordingDiagnostics log;
   Paths paths;
   Profile profile;
-  ExchangeContext ctx{profile, store, http, clock, random, paths, getuid(), log};
+  ExchangeContext ctx{profile, store, http, clock, random, paths, getuid(), clock.In(30), log};
 
   Harness() {
     paths.state_dir = tmp.path + "/state/tokex";

@@ -57,6 +57,17 @@ TEST_CASE("unusable success responses are network errors") {
   CHECK(inj.error().message.find("X-Injected") == std::string::npos);
 }
 
+TEST_CASE("a token with a C1 control or invalid UTF-8 is refused") {
+  for (const char* body : {R"({"access_token":"a\u009b2J"})", R"({"access_token":"a\u0085b"})",
+                           "{\"access_token\":\"a\xff\"}", R"({"access_token":"t","token_type":"Bearer\u0085"})",
+                           R"({"access_token":"t","scope":"read\u009b"})"}) {
+    CAPTURE(body);
+    auto c = ParseTokenResponse(Response(200, body), 0, kHints);
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().kind == ErrorKind::kNetwork);
+  }
+}
+
 TEST_CASE("rejections quote error and error_description, truncated") {
   auto c = ParseTokenResponse(
       Response(401, R"({"error":"invalid_client","error_description":"Client authentication failed"})"), 0, kHints);

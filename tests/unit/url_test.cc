@@ -24,7 +24,8 @@ TEST_CASE("URLs taken apart") {
 
 TEST_CASE("bad URLs") {
   for (const char* bad : {"visibility.amp.cisco.com", "ftp://h/", "https://", "https://h:0/", "https://h:x/",
-                          "https://u:p@h/", "https://h/a b", "https://h/\r\n", "https://[::1/"}) {
+                          "https://u:p@h/", "https://h/a b", "https://h/\r\n", "https://[::1/", "https://h/\xc2\x9b",
+                          "https://h\xff/"}) {
     CAPTURE(bad);
     CHECK_FALSE(tokex::ParseUrl(bad).ok());
   }
