@@ -1,6 +1,7 @@
 #include "http.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <ctime>
 
 #include "secret.h"
@@ -32,7 +33,9 @@ namespace {
 std::optional<double> RetryAfter(const HttpResponse& r, int64_t now) {
   std::optional<std::string_view> value = r.Header("retry-after");
   if (!value) return std::nullopt;
-  if (std::optional<int64_t> secs = ParseInt(*value, 0, 366 * 86400)) return static_cast<double>(*secs);
+  // Any number of seconds: a server that asks for years is answered at
+  // once, like one that asks for a minute past the deadline.
+  if (std::optional<int64_t> secs = ParseInt(*value, 0, INT64_MAX)) return static_cast<double>(*secs);
   std::string text(*value);
   struct tm tm {};
   const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
@@ -43,9 +46,11 @@ std::optional<double> RetryAfter(const HttpResponse& r, int64_t now) {
 Error WaitTooLong(const HttpRequest& request, const HttpResponse& r, double wait, int64_t now) {
   Result<Url> url = ParseUrl(request.url);
   std::string host = url ? url->HostPort() : request.url;
+  // Past a year the exact date says nothing (and would overflow).
+  int64_t secs = static_cast<int64_t>(std::min(wait, 366.0 * 86400) + 0.999);
   return MakeError(ErrorKind::kNetwork, host + " answered HTTP " + std::to_string(r.status) + " and asks to wait " +
-                                            HumanDuration(static_cast<int64_t>(wait)) + ", past the timeout: try again after " +
-                                            Rfc3339(now + static_cast<int64_t>(wait + 0.999)));
+                                            HumanDuration(secs) + ", past the timeout: try again after " +
+                                            Rfc3339(now + secs));
 }
 
 }  // namespace

@@ -326,3 +326,13 @@ TEST_CASE("a cache directory of another user's does not stop the exchange") {
   REQUIRE(h.Obtain("xdr").ok());
   CHECK(h.log.notices.size() == 1);
 }
+
+TEST_CASE("a Retry-After of years is answered at once, like any past the deadline") {
+  Harness h;
+  h.http.Reply(503, "{}", {{"retry-after", "999999999999"}});
+  auto c = h.Obtain("xdr");
+  REQUIRE_FALSE(c.ok());
+  CHECK(c.error().message.find("asks to wait 366d 0h, past the timeout") != std::string::npos);
+  CHECK(h.http.seen.size() == 1);
+  CHECK(h.clock.sleeps.empty());
+}
