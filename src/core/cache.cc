@@ -109,6 +109,10 @@ std::string SerializeCacheRecord(const CacheRecord& r) {
     w.EndObject();
   }
   w.EndArray();
+  if (!c.csrf_param.empty()) {
+    w.Key("csrf_param");
+    Str(&w, c.csrf_param);
+  }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());
   WipeBytes(const_cast<char*>(sb.GetString()), sb.GetSize());
@@ -133,6 +137,7 @@ Result<CacheRecord> ParseCacheRecord(std::string json) {
     c.access_token = Secret(JsonString(doc, "access_token"));
     c.token_type = JsonString(doc, "token_type");
     c.scope = JsonString(doc, "scope");
+    c.csrf_param = JsonString(doc, "csrf_param");
     // Const iterators: RapidJSON's mutable ones compare ambiguously in C++20.
     const rapidjson::Value& root = doc;
     auto headers = root.FindMember("headers");

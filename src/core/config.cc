@@ -100,6 +100,7 @@ class ProfileBuilder {
         return Fail(setting.line, key, "value contains a control character or invalid UTF-8");
       bool ok = false;
       for (std::string_view k : known) ok = ok || k == key;
+      for (std::string_view prefix : p_->preset->key_prefixes) ok = ok || (key.starts_with(prefix) && key.size() > prefix.size());
       if (ok) continue;
       if (LooksLikeSecret(key))
         return Fail(setting.line, key,
@@ -115,6 +116,12 @@ class ProfileBuilder {
       if (!ok)
         return Fail(choice.key, "'" + std::string(*v) + "' is not supported by preset " +
                                     std::string(p_->preset->name) + ": use " + JoinOr(choice.values));
+    }
+    for (const KeyRange& range : p_->preset->ranges) {
+      std::optional<std::string_view> v = p_->Get(range.key);
+      if (v && !ParseInt(*v, range.min, range.max))
+        return Fail(range.key, "expected whole seconds from " + std::to_string(range.min) + " to " +
+                                   std::to_string(range.max));
     }
     for (std::string_view k : p_->preset->required_keys) {
       if (!p_->Get(k))
@@ -152,34 +159,60 @@ class ProfileBuilder {
     return Success();
   }
 
-  Status ResolveUrls() {
+  // The region's base URL (region_key), or the preset's one location.
+  Result<std::string> RegionBase() {
     const PresetInfo& preset = *p_->preset;
-    std::optional<std::string_view> region = p_->Get("region");
-    if (!preset.regions.empty()) {
-      const PresetRegion* chosen = &preset.regions[0];
-      if (region) {
-        chosen = nullptr;
-        std::vector<std::string_view> names;
-        for (const PresetRegion& r : preset.regions) {
-          names.push_back(r.name);
-          if (r.name == *region) chosen = &r;
-        }
-        if (chosen == nullptr)
-          return Fail("region", "unknown region '" + std::string(*region) + "' for preset " +
-                                    std::string(preset.name) + ": use " + JoinOr(names));
-      }
-      p_->base_url = chosen->base_url;
+    if (preset.regions.empty()) return std::string();
+    std::optional<std::string_view> region = preset.region_key.empty() ? std::nullopt : p_->Get(preset.region_key);
+    if (!region) return std::string(preset.regions[0].base_url);
+    std::vector<std::string_view> names;
+    for (const PresetRegion& r : preset.regions) {
+      if (r.name == *region) return std::string(r.base_url);
+      names.push_back(r.name);
     }
+    return Fail(preset.region_key, "unknown " + std::string(preset.region_key) + " '" + std::string(*region) +
+                                       "' for preset " + std::string(preset.name) + ": use " + JoinOr(names));
+  }
+
+  // The preset's token path with each {KEY} replaced by the profile's value.
+  Result<std::string> TokenPath() {
+    std::string_view path = p_->preset->token_path;
+    std::string out;
+    while (!path.empty()) {
+      size_t open = path.find('{');
+      out += path.substr(0, open);
+      if (open == std::string_view::npos) break;
+      size_t close = path.find('}', open);
+      std::string_view key = path.substr(open + 1, close - open - 1);
+      std::optional<std::string_view> v = p_->Get(key);
+      // Required by the catalog, so present; it goes into a URL path.
+      if (!v || v->empty() || v->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-") !=
+                                  std::string_view::npos)
+        return Fail(key, "use letters, digits, '.', '_', '~' and '-' only: it is part of the token URL");
+      out += *v;
+      path.remove_prefix(close + 1);
+    }
+    return out;
+  }
+
+  Status ResolveUrls() {
+    Result<std::string> token_base = RegionBase();
+    if (!token_base) return token_base.error();
     if (auto v = p_->Get("base-url")) {
       if (Status s = CheckUrl("base-url", *v); !s) return s;
       p_->base_url = *v;
       while (p_->base_url.ends_with('/')) p_->base_url.pop_back();
+      if (!p_->preset->base_url_is_api) *token_base = p_->base_url;
+    } else if (!p_->preset->base_url_is_api) {
+      p_->base_url = *token_base;
     }
     if (auto v = p_->Get("token-url")) {
       if (Status s = CheckUrl("token-url", *v); !s) return s;
       p_->token_url = *v;
-    } else if (!p_->base_url.empty() && !preset.token_path.empty()) {
-      p_->token_url = p_->base_url + std::string(preset.token_path);
+    } else if (!token_base->empty() && !p_->preset->token_path.empty()) {
+      Result<std::string> path = TokenPath();
+      if (!path) return path.error();
+      p_->token_url = *token_base + *path;
     }
     if (p_->token_url.empty())
       return Fail(p_->line, "token-url", "missing: set token-url or base-url");
@@ -207,9 +240,11 @@ class ProfileBuilder {
         return Fail("store", "unknown store '" + std::string(*v) + "'" + ChoiceHint(*v, names));
       }
     }
-    if (auto v = p_->Get("ca-file")) {
-      if (v->empty()) return Fail("ca-file", "empty path");
-      p_->ca_file = ExpandHome(*v, env_);
+    for (auto [key, field] : {std::pair{"ca-file", &p_->ca_file}, std::pair{"certificate", &p_->certificate}}) {
+      if (auto v = p_->Get(key)) {
+        if (v->empty()) return Fail(key, "empty path");
+        *field = ExpandHome(*v, env_);
+      }
     }
     p_->env_name = EnvNameWord(p_->name) + "_TOKEN";
     if (auto v = p_->Get("env-name")) {

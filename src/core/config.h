@@ -38,6 +38,7 @@ struct Profile {
   std::string token_url;  ///< resolved: token-url, or base-url + preset path
   std::string base_url;   ///< resolved: base-url, or the region's URL
   std::string ca_file;    ///< "~/" expanded; empty for the system store
+  std::string certificate;  ///< "~/" expanded; empty when not set
   int64_t timeout = 30;   ///< seconds, whole exchange
   int64_t refresh_margin = 120;
   std::vector<std::string> match;

@@ -51,6 +51,7 @@ Status ValidateCredential(const Credential& c) {
   if (c.access_token.empty() || HasControlChars(c.access_token.view())) return bad("access token");
   if (HasControlChars(c.token_type) || !IsHeaderName(c.token_type)) return bad("token type");
   if (HasControlChars(c.scope)) return bad("scope");
+  if (!c.csrf_param.empty() && !IsCookieToken(c.csrf_param)) return bad("CSRF parameter name");
   for (const HeaderField& h : c.headers) {
     if (!IsHeaderName(h.name)) return bad("header name");
     if (h.value.empty() || HasControlChars(h.value.view())) return bad("header " + h.name);

@@ -38,6 +38,9 @@ struct Credential {
   std::string scope;
   std::vector<HeaderField> headers;
   std::vector<Cookie> cookies;
+  /// The form or query parameter that may carry the CSRF token instead of
+  /// its header (Ennov InSight's X-CSRF-PARAM, "_csrf"); empty when none.
+  std::string csrf_param;
 };
 
 /// A credential for a bearer token: one `Authorization: Bearer TOKEN`

@@ -16,6 +16,7 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kHeader, PrintCredentialCommand},
     EngineCommand{CommandId::kCurl, PrintCredentialCommand},
     EngineCommand{CommandId::kJson, PrintCredentialCommand},
+    EngineCommand{CommandId::kCookies, PrintCredentialCommand},
     EngineCommand{CommandId::kSecret, SecretCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
 };

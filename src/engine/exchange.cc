@@ -1,8 +1,11 @@
 #include "exchange.h"
 
+#include <cstdint>
+
 #include "crypto.h"
 #include "http_curl.h"
 #include "token_response.h"
+#include "text.h"
 #include "url.h"
 
 namespace tokex {
@@ -60,12 +63,33 @@ void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& pas
   WipeString(&joined);
 }
 
-Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix) {
+Result<HttpResponse> SendRequest(ExchangeContext& ctx, const HttpRequest& request) {
+  Result<Url> url = ParseUrl(request.url);
+  if (url && url->scheme == "http")
+    ctx.log.Notice(ctx.profile.name, "warning: sending credentials to " + url->HostPort() +
+                                         " over plain http (allow-http = yes): anyone on the network can read them");
+  return SendWithRetry(ctx.http, ctx.clock, request, ctx.deadline);
+}
+
+Result<TokenAnswer> RequestTokenAnswer(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix) {
   int64_t now = ctx.clock.Now();
-  Result<HttpResponse> response = SendWithRetry(ctx.http, ctx.clock, request, ctx.deadline);
+  Result<HttpResponse> response = SendRequest(ctx, request);
   if (!response) return response.error();
-  std::string host = TokenHost(ctx.profile);
-  return ParseTokenResponse(*response, now, {host, rejected_fix});
+  Result<Url> url = ParseUrl(request.url);
+  std::string host = url ? url->HostPort() : request.url;
+  return ParseTokenAnswer(*response, now, {host, rejected_fix});
+}
+
+Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix) {
+  Result<TokenAnswer> answer = RequestTokenAnswer(ctx, request, rejected_fix);
+  if (!answer) return answer.error();
+  return std::move(answer->credential);
+}
+
+int64_t IntSetting(const Profile& profile, std::string_view key, int64_t fallback) {
+  std::optional<std::string_view> v = profile.Get(key);
+  std::optional<int64_t> n = v ? ParseInt(*v, INT64_MIN, INT64_MAX) : std::nullopt;
+  return n.value_or(fallback);
 }
 
 }  // namespace tokex

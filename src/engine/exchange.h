@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "clock.h"
 #include "config.h"
@@ -19,6 +20,7 @@
 #include "random.h"
 #include "result.h"
 #include "secret_store.h"
+#include "token_response.h"
 
 namespace tokex {
 
@@ -44,6 +46,9 @@ using ExchangeFn = Result<Credential> (*)(ExchangeContext& ctx);
 struct PresetExchange {
   std::string_view preset;
   ExchangeFn exchange;
+  /// The secrets this profile's exchange needs (its grant decides), for
+  /// `tokex status`; null: every secret name of the preset.
+  std::vector<std::string_view> (*needed_secrets)(const Profile& profile) = nullptr;
 };
 
 /// The exchange registered for `preset`, or nullptr.
@@ -74,10 +79,22 @@ std::string TokenHost(const Profile& profile);
 /// Adds "Authorization: Basic base64(user:password)" to `request`.
 void AddBasicAuth(HttpRequest* request, std::string_view user, const Secret& password);
 
-/// Sends a token request (retrying transient failures before the
-/// deadline) and parses the RFC 6749 answer; a rejection's message ends
-/// with `rejected_fix`.
+/// Sends a request of the exchange, retrying transient failures before
+/// ctx.deadline. Every such request carries a secret or a token, so one to
+/// a plain http:// URL (allowed only with allow-http) gets a warning on
+/// ctx.log each time.
+Result<HttpResponse> SendRequest(ExchangeContext& ctx, const HttpRequest& request);
+
+/// Sends a token request and parses the RFC 6749 answer, the refresh token
+/// included; a rejection's message ends with `rejected_fix`.
+Result<TokenAnswer> RequestTokenAnswer(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix);
+
+/// RequestTokenAnswer for the credential alone.
 Result<Credential> RequestToken(ExchangeContext& ctx, const HttpRequest& request, std::string_view rejected_fix);
+
+/// The profile's setting `key` as a whole number; `fallback` when unset.
+/// The config parser has checked the range (PresetInfo::ranges).
+int64_t IntSetting(const Profile& profile, std::string_view key, int64_t fallback);
 
 }  // namespace tokex
 

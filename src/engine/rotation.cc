@@ -1,6 +1,8 @@
 #include "rotation.h"
 
+#include "jwt.h"
 #include "private_file.h"
+#include "text.h"
 
 namespace tokex {
 
@@ -47,6 +49,50 @@ Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret&
   return MakeError(ErrorKind::kStore, "the server rotated " + std::string(name) + " but the store did not take the new one (" +
                                           why + "): it is saved in " + path + "; restore it with 'tokex secret set " +
                                           profile + " " + std::string(name) + " < " + path + "'");
+}
+
+namespace {
+
+// Refuses a refresh token whose own exp (read, not verified: it is the
+// server's to verify) has passed, before it is sent anywhere.
+Status CheckNotExpired(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view fix) {
+  std::optional<int64_t> exp = JwtExpiry(value.view());
+  if (!exp || *exp > ctx.clock.Now()) return Success();
+  return MakeError(ErrorKind::kRejected, "the stored " + std::string(name) + " expired at " + Rfc3339(*exp) + ": " +
+                                             std::string(fix));
+}
+
+Result<Credential> Persisted(ExchangeContext& ctx, std::string_view name, const Secret& stored, TokenAnswer answer) {
+  if (answer.refresh_token) {
+    if (Status s = PersistRotated(ctx, name, stored, *answer.refresh_token); !s) return s.error();
+  }
+  return std::move(answer.credential);
+}
+
+}  // namespace
+
+Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
+                                    const RefreshFn& refresh) {
+  const std::string& profile = ctx.profile.name;
+  if (Status s = ctx.store.CheckWritable(profile, name); !s)
+    return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + ctx.store.Describe() +
+                                         " cannot take the new one: use store = secret-service or store = file");
+  Result<Secret> stored = ctx.store.Get(profile, name);
+  if (!stored) return stored.error();
+  if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();
+  Result<TokenAnswer> answer = refresh(ctx, *stored);
+  if (answer) return Persisted(ctx, name, *stored, std::move(answer.value()));
+  if (answer.error().kind != ErrorKind::kRejected) return answer.error();
+  // The stored value may be one the server already spent, its successor
+  // kept in the recovery file by a rotation the store refused.
+  Result<std::optional<Secret>> recovered = ReadRecovery(ctx.paths, ctx.uid, profile);
+  if (!recovered || !recovered->has_value() || SameSecret(**recovered, *stored)) return answer.error();
+  ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " +
+                              RecoveryPath(ctx.paths, profile));
+  Result<TokenAnswer> again = refresh(ctx, **recovered);
+  if (!again) return again.error();
+  if (!again->refresh_token) again->refresh_token = **recovered;  // still valid: it goes into the store
+  return Persisted(ctx, name, *stored, std::move(again.value()));
 }
 
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "exchange.h"
 #include "result.h"
 #include "secret.h"
+#include "token_response.h"
 
 namespace tokex {
 
@@ -31,6 +33,25 @@ namespace tokex {
 /// Only if the recovery file cannot be written either does the error say
 /// the value is lost.
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next);
+
+/// One exchange of a refresh token: the preset's request with `refresh`,
+/// and the server's answer (its refresh_token, if any, is the next value).
+using RefreshFn = std::function<Result<TokenAnswer>(ExchangeContext& ctx, const Secret& refresh)>;
+
+/// The exchange of a profile whose secret `name` is a refresh token that
+/// may rotate, done so that no value is ever lost:
+///  1. the store must be able to take the next value (CheckWritable): a
+///     read-only store is refused before anything is spent;
+///  2. a stored value that is a JWT whose exp has passed is refused before
+///     any request, kRejected, the message ending with `expired_fix`
+///     (where a person gets a new one);
+///  3. `refresh` runs; when the server refuses the stored value and the
+///     recovery file holds one (a rotation whose store write failed), that
+///     value is tried instead;
+///  4. a refresh token in the answer replaces the stored value
+///     (PersistRotated) before the credential is returned.
+Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
+                                    const RefreshFn& refresh);
 
 /// $XDG_STATE_HOME/tokex/recovery/PROFILE: where PersistRotated keeps a
 /// rotated secret the store refused.

@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <array>
 
 #include "json.h"
 #include "jwt.h"
@@ -13,6 +14,11 @@ namespace tokex {
 namespace {
 
 constexpr int64_t kDefaultLifetime = 300;
+
+// RFC 6749 section 5.2 errors that say the request, not the credentials,
+// is wrong: the profile's settings need fixing.
+constexpr std::array<std::string_view, 4> kRequestErrors = {"invalid_request", "invalid_scope", "unsupported_grant_type",
+                                                            "unauthorized_client"};
 constexpr int64_t kMaxLifetime = 366 * 86400;
 
 // expires_in is a number per RFC 6749 section 5.1, but some servers send
@@ -28,17 +34,24 @@ std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
 Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints) {
   rapidjson::Document doc;
   doc.Parse(response.body.data(), response.body.size());
+  std::string_view code;
   std::string detail;
   if (!doc.HasParseError() && doc.IsObject()) {
-    std::string_view code = JsonString(doc, "error");
+    code = JsonString(doc, "error");
     std::string_view desc = JsonString(doc, "error_description");
     if (desc.empty()) desc = JsonString(doc, "message");
+    // Azure AD's descriptions go on with trace and correlation ids.
+    desc = desc.substr(0, desc.find_first_of("\r\n"));
     if (!code.empty()) detail = Printable(code, 60);
     if (!desc.empty()) detail += (detail.empty() ? "" : ": ") + Printable(desc, 200);
   }
   std::string status = "HTTP " + std::to_string(response.status);
   std::string what = std::string(hints.host) + " answered " + status + (detail.empty() ? "" : " (" + detail + ")");
   long s = response.status;
+  if ((s == 400 || s == 401 || s == 403) &&
+      std::find(kRequestErrors.begin(), kRequestErrors.end(), code) != kRequestErrors.end())
+    return MakeError(ErrorKind::kUsage, "the server refused the request: " + what +
+                                            ": check the profile's grant, scopes and client-id");
   if (s == 400 || s == 401 || s == 403)
     return MakeError(ErrorKind::kRejected, "the server rejected the credentials: " + what + ": " +
                                                std::string(hints.rejected_fix));
@@ -49,7 +62,7 @@ Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints
   return MakeError(ErrorKind::kNetwork, what + ": check token-url or base-url");
 }
 
-Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now, const ExchangeHints& hints) {
+Result<TokenAnswer> ParseTokenAnswer(const HttpResponse& response, int64_t now, const ExchangeHints& hints) {
   if (response.status < 200 || response.status > 299) return ErrorFromResponse(response, hints);
   auto bad = [&](std::string_view why) {
     return MakeError(ErrorKind::kNetwork, std::string(hints.host) + " sent an unusable token response (" +
@@ -76,7 +89,19 @@ Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now,
   Credential c = MakeBearerCredential(Secret(token), JsonString(doc, "token_type"), now, expires_at,
                                       std::string(JsonString(doc, "scope")));
   if (Status s = ValidateCredential(c); !s) return s.error();
-  return c;
+  TokenAnswer answer{std::move(c), std::nullopt};
+  if (doc.HasMember("refresh_token")) {
+    std::string_view refresh = JsonString(doc, "refresh_token");
+    if (refresh.empty() || HasControlChars(refresh)) return bad("refresh_token is not a usable string");
+    answer.refresh_token = Secret(refresh);
+  }
+  return answer;
+}
+
+Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now, const ExchangeHints& hints) {
+  Result<TokenAnswer> answer = ParseTokenAnswer(response, now, hints);
+  if (!answer) return answer.error();
+  return std::move(answer->credential);
 }
 
 }  // namespace tokex

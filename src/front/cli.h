@@ -26,6 +26,7 @@ enum class CommandId {
   kHeader,   ///< HTTP header lines
   kCurl,     ///< a curl config
   kJson,     ///< the credential as JSON
+  kCookies,  ///< a Netscape cookie jar
   kSecret,   ///< set or remove a stored secret
   kStatus,   ///< what is stored and cached
   kForget,   ///< drop cached tokens

@@ -74,10 +74,28 @@ std::string Json(const Credential& c) {
     WipeString(&cookies);
   }
   w.EndObject();
+  if (!c.csrf_param.empty()) {
+    w.Key("csrf_param");
+    str(c.csrf_param);
+  }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());
   out += '\n';
   WipeBytes(const_cast<char*>(sb.GetString()), sb.GetSize());
+  return out;
+}
+
+// The Netscape format curl and wget read: one line per cookie, seven
+// tab-separated fields (domain, include subdomains, path, secure, expiry,
+// name, value). Validation has ruled out tabs and line breaks.
+std::string CookieJar(const Credential& c) {
+  std::string out = "# Netscape HTTP Cookie File\n# Made by tokex: the session of one profile. Do not edit.\n\n";
+  for (const Cookie& k : c.cookies) {
+    out += k.domain + "\tFALSE\t" + k.path + "\t" + (k.secure ? "TRUE" : "FALSE") + "\t" + std::to_string(k.expires) +
+           "\t" + k.name + "\t";
+    out += k.value.view();
+    out += '\n';
+  }
   return out;
 }
 
@@ -116,6 +134,11 @@ Result<std::string> FormatCredential(OutputFormat format, const Credential& c) {
       return CurlConfig(c);
     case OutputFormat::kJson:
       return Json(c);
+    case OutputFormat::kCookies:
+      if (c.cookies.empty())
+        return MakeError(ErrorKind::kUsage, "this credential is a token, not a session with cookies: use tokex header "
+                                            "or tokex curl");
+      return CookieJar(c);
   }
   return MakeError(ErrorKind::kInternal, "unknown output format");
 }

@@ -15,11 +15,13 @@ enum class OutputFormat {
   kToken,   ///< the bare access token and a newline
   kHeader,  ///< "Name: value" lines
   kCurl,    ///< curl config lines, for `curl -K`
-  kJson,    ///< one JSON object
+  kJson,     ///< one JSON object
+  kCookies,  ///< a Netscape cookie jar (curl -b, wget --load-cookies)
 };
 
 /// Formats `c`. The result holds the token: the caller wipes it. Fails
-/// with kNetwork when a value holds a control character or invalid UTF-8.
+/// with kNetwork when a value holds a control character or invalid UTF-8,
+/// and kCookies with kUsage when the credential has no cookies.
 Result<std::string> FormatCredential(OutputFormat format, const Credential& c);
 
 /// `s` as a double-quoted curl config value: backslash and quote escaped.

@@ -6,6 +6,7 @@ emulator, the built executables."""
 import concurrent.futures
 import os
 import pathlib
+import random
 import signal
 import subprocess
 import sys
@@ -148,33 +149,37 @@ def case_config_writable_by_others_refused(fx):
 
 def case_foreign_tmp_cache_dir_does_not_stop_tokex(fx):
     """Another user made /tmp/tokex-UID first (XDG_RUNTIME_DIR unset): tokex
-    warns and works uncached. Runs in a private mount namespace whose /tmp
-    is the test's, so no real /tmp/tokex-UID is touched; needs root."""
+    warns and works uncached. tokex runs as an otherwise unused uid, so no
+    real user's /tmp/tokex-UID is touched; making it needs root."""
     if os.getuid() != 0:
-        print("skip: needs root for a private /tmp and a directory of another user's")
+        print("skip: needs root, to run tokex as another user")
         sys.exit(SKIP)
     xdr = setup(fx, secret=None)
-    fake_tmp = fx.dir / "tmp"
-    fake_tmp.mkdir()
-    (fake_tmp / "ca.crt").write_bytes(pathlib.Path(fx.pki["ca"]).read_bytes())
-    config = fake_tmp / "config"
-    config.write_text(config_text(fx, xdr, "    store = env\n", ca="/tmp/ca.crt"))
-    foreign = fake_tmp / f"tokex-{os.getuid()}"
-    foreign.mkdir(mode=0o755)
-    os.chown(foreign, 65534, 65534)
-    env = {"TOKEX_CONFIG": "/tmp/config", "XDG_RUNTIME_DIR": None, "TOKEX_XDR_CLIENT_SECRET": SECRET}
-    wrapped = ["unshare", "--mount", "sh", "-c", 'mount --bind "$0" /tmp && exec "$@"', str(fake_tmp)]
-    for extra in ([], ["--no-cache"]):
-        p = subprocess.run(wrapped + [fx.tokex, "token", "xdr"] + extra, capture_output=True, text=True,
-                           env={k: v for k, v in {**fx.env, **env}.items() if v is not None}, timeout=60)
-        check(p.returncode == 0, f"tokex token {' '.join(extra)}: exit {p.returncode}: {p.stderr}")
-        check(p.stdout.startswith("xdr-"), p.stdout)
-        if extra:
-            check(p.stderr == "", f"--no-cache warned: {p.stderr!r}")
-        else:
-            check("warning: working without the token cache" in p.stderr and "set XDG_RUNTIME_DIR" in p.stderr,
-                  p.stderr)
-    check(stats(fx, xdr)["tokens_issued"] == 2, "the exchanges did not happen")
+    uid = 40000 + random.randrange(20000)
+    shared = fx.dir / "shared"  # what the other uid may read
+    shared.mkdir(mode=0o755)
+    os.chmod(fx.dir, 0o755)
+    (shared / "ca.crt").write_bytes(pathlib.Path(fx.pki["ca"]).read_bytes())
+    config = shared / "config"
+    config.write_text(config_text(fx, xdr, "    store = env\n", ca=shared / "ca.crt"))
+    foreign = pathlib.Path(f"/tmp/tokex-{uid}")
+    foreign.mkdir(mode=0o755)  # root's, not the uid's
+    try:
+        env = {**fx.env, "TOKEX_CONFIG": str(config), "HOME": str(shared), "TOKEX_XDR_CLIENT_SECRET": SECRET}
+        env.pop("XDG_RUNTIME_DIR", None)
+        as_uid = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", fx.tokex, "token", "xdr"]
+        for extra in ([], ["--no-cache"]):
+            p = subprocess.run(as_uid + extra, capture_output=True, text=True, env=env, timeout=60)
+            check(p.returncode == 0, f"tokex token {' '.join(extra)}: exit {p.returncode}: {p.stderr}")
+            check(p.stdout.startswith("xdr-"), p.stdout)
+            if extra:
+                check(p.stderr == "", f"--no-cache warned: {p.stderr!r}")
+            else:
+                check(f"warning: working without the token cache: {foreign} belongs to another user" in p.stderr and
+                      "set XDG_RUNTIME_DIR" in p.stderr, p.stderr)
+        check(stats(fx, xdr)["tokens_issued"] == 2, "the exchanges did not happen")
+    finally:
+        foreign.rmdir()
 
 
 def case_config_from_a_pipe_on_a_miss(fx):

@@ -84,7 +84,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\n") ==
         "/cfg:1: key 'client-id': missing: preset cisco-xdr needs it in profile 'x'");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco\nclient-id = a\n") ==
-        "/cfg:2: key 'preset': unknown preset 'cisco': use cisco-xdr or oauth2");
+        "/cfg:2: key 'preset': unknown preset 'cisco': use cisco-xdr, cylance, kaspersky-mdr, azure-ad, ennov-insight or oauth2");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xrd\nclient-id = a\n") ==
         "/cfg:2: key 'preset': unknown preset 'cisco-xrd': did you mean 'cisco-xdr'?");
   CHECK(ErrorOf("[profile \"x\"]\nclient-id = a\n") ==
@@ -102,7 +102,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nenv-name = LD_PRELOAD\n") ==
         "/cfg:4: key 'env-name': 'LD_PRELOAD' is not a usable variable name or changes how programs run");
   CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\ntoken-url = https://h/t\ngrant = password\n") ==
-        "/cfg:5: key 'grant': 'password' is not supported by preset oauth2: use client_credentials");
+        "/cfg:5: key 'grant': 'password' is not supported by preset oauth2: use client_credentials, refresh_token or jwt-bearer");
   CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\n") ==
         "/cfg:1: key 'token-url': missing: preset oauth2 needs it in profile 'x'");
   CHECK(FileError("[global]\nx = y\n") ==
@@ -133,7 +133,7 @@ TEST_CASE("a profile fails alone: the others in the file stay usable") {
     REQUIRE_FALSE(p.ok());
     CHECK(p.error().kind == tokex::ErrorKind::kUsage);
   }
-  CHECK(c->Find("new").error().message == "/cfg:2: key 'preset': unknown preset 'acme-2030': use cisco-xdr or oauth2");
+  CHECK(c->Find("new").error().message == "/cfg:2: key 'preset': unknown preset 'acme-2030': use cisco-xdr, cylance, kaspersky-mdr, azure-ad, ennov-insight or oauth2");
   CHECK(c->Find("twice").error().message == "/cfg:14: key 'client-id': set twice in profile 'twice' (first on line 13)");
   // A broken profile is still listed, with its error, so status can show it.
   CHECK(c->profiles[0].name == "new");
@@ -254,4 +254,47 @@ TEST_CASE("config errors name the profile; a secret in the config gets the comma
   CHECK(p.error().message.find("hunter2") == std::string::npos);
   CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = a\ntoken-url = https://h/t\nclient_secret = s\n")
             .find("'tokex secret set x client-secret'") != std::string::npos);
+}
+
+TEST_CASE("each preset's token URL: regions, clouds, {key} in the path, base-url of the API") {
+  auto c = ParseConfig(
+      "[profile \"cy\"]\npreset = cylance\nregion = euc1\ntenant = t1\nclient-id = app\ntoken-lifetime = 600\n"
+      "[profile \"cy-default\"]\npreset = cylance\ntenant = t1\nclient-id = app\n"
+      "[profile \"mdr\"]\npreset = kaspersky-mdr\nclient-id = 9ed43ed5\n"
+      "[profile \"az\"]\npreset = azure-ad\ntenant = 72f988bf-86f1-41af\nclient-id = c\ncloud = usgov\n"
+      "[profile \"az-test\"]\npreset = azure-ad\ntenant = t\nclient-id = c\nbase-url = https://127.0.0.1:9/\n"
+      "[profile \"rim\"]\npreset = ennov-insight\ntenant = t\nclient-id = c\nbase-url = https://rim.example.com:8443/insight\n"
+      "[profile \"o2\"]\npreset = oauth2\nclient-id = c\ntoken-url = https://idp/t\nform-resource_id = r1\n",
+      "/cfg", Env());
+  REQUIRE(c.ok());
+  auto url = [&](const char* name) {
+    auto p = c->Find(name);
+    REQUIRE(p.ok());
+    return (*p)->token_url;
+  };
+  CHECK(url("cy") == "https://protectapi-euc1.cylance.com/auth/v2/token");
+  CHECK(url("cy-default") == "https://protectapi.cylance.com/auth/v2/token");
+  CHECK(url("mdr") == "https://mdr.kaspersky.com/api/v1/9ed43ed5/session/confirm");
+  CHECK(url("az") == "https://login.microsoftonline.us/72f988bf-86f1-41af/oauth2/v2.0/token");
+  CHECK(url("az-test") == "https://127.0.0.1:9/t/oauth2/v2.0/token");
+  // Ennov's base-url is the InSight server; its token comes from Azure AD.
+  CHECK(url("rim") == "https://login.microsoftonline.com/t/oauth2/v2.0/token");
+  CHECK((*c->Find("rim"))->base_url == "https://rim.example.com:8443/insight");
+  CHECK(url("o2") == "https://idp/t");
+}
+
+TEST_CASE("preset keys: ranges, prefixes, URL-safe values in the token path") {
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cylance\ntenant = t\nclient-id = a\ntoken-lifetime = 3600\n") ==
+        "/cfg:5: key 'token-lifetime': expected whole seconds from 60 to 1800");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = kaspersky-mdr\nclient-id = a/../b\n") ==
+        "/cfg:3: key 'client-id': use letters, digits, '.', '_', '~' and '-' only: it is part of the token URL");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = azure-ad\ntenant = t\nclient-id = c\ncloud = mars\n") ==
+        "/cfg:5: key 'cloud': unknown cloud 'mars' for preset azure-ad: use public, usgov or china");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = ennov-insight\ntenant = t\nclient-id = c\n") ==
+        "/cfg:1: key 'base-url': missing: preset ennov-insight needs it in profile 'x'");
+  // A bare prefix is not an extra field; and cisco-xdr takes none.
+  CHECK(ErrorOf("[profile \"x\"]\npreset = oauth2\nclient-id = c\ntoken-url = https://h/t\nform- = 1\n")
+            .find("unknown key for preset oauth2") != std::string::npos);
+  CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = c\nform-a = 1\n")
+            .find("unknown key for preset cisco-xdr") != std::string::npos);
 }

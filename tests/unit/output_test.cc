@@ -73,3 +73,44 @@ TEST_CASE("cookies go out as one Cookie header") {
   CHECK(FormatCredential(OutputFormat::kCurl, c).value() ==
         "header = \"X-CSRF-TOKEN: csrf-1\"\ncookie = \"JSESSIONID=ABC\"\n");
 }
+
+namespace {
+
+// An Ennov InSight session: a cookie and a CSRF header.
+Credential Session() {
+  Credential c;
+  c.access_token = Secret("F6A8C5D3B1C2EC9A37DF380C7EB5A9C5");
+  c.token_type = "Session";
+  c.expires_at = 1600;
+  c.headers.push_back({"X-CSRF-TOKEN", Secret("40d67d97-fb28-4a78-a111-5bae0ee706bb")});
+  c.cookies.push_back({"rim.example.com", "/insight", "JSESSIONID", Secret("F6A8C5D3B1C2EC9A37DF380C7EB5A9C5"), false, 1600});
+  c.csrf_param = "_csrf";
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a cookie session in every format") {
+  Credential c = Session();
+  CHECK(FormatCredential(OutputFormat::kHeader, c).value() ==
+        "X-CSRF-TOKEN: 40d67d97-fb28-4a78-a111-5bae0ee706bb\nCookie: JSESSIONID=F6A8C5D3B1C2EC9A37DF380C7EB5A9C5\n");
+  CHECK(FormatCredential(OutputFormat::kCurl, c).value() ==
+        "header = \"X-CSRF-TOKEN: 40d67d97-fb28-4a78-a111-5bae0ee706bb\"\n"
+        "cookie = \"JSESSIONID=F6A8C5D3B1C2EC9A37DF380C7EB5A9C5\"\n");
+  CHECK(FormatCredential(OutputFormat::kCookies, c).value() ==
+        "# Netscape HTTP Cookie File\n# Made by tokex: the session of one profile. Do not edit.\n\n"
+        "rim.example.com\tFALSE\t/insight\tFALSE\t1600\tJSESSIONID\tF6A8C5D3B1C2EC9A37DF380C7EB5A9C5\n");
+  std::string json = FormatCredential(OutputFormat::kJson, c).value();
+  CHECK(json.find("\"headers\":{\"X-CSRF-TOKEN\":\"40d67d97-fb28-4a78-a111-5bae0ee706bb\","
+                  "\"Cookie\":\"JSESSIONID=F6A8C5D3B1C2EC9A37DF380C7EB5A9C5\"},\"csrf_param\":\"_csrf\"}") !=
+        std::string::npos);
+}
+
+TEST_CASE("a bearer token has no cookie jar; a tab cannot split a jar line") {
+  auto jar = FormatCredential(OutputFormat::kCookies, Bearer("t"));
+  REQUIRE_FALSE(jar.ok());
+  CHECK(jar.error().ExitCode() == 2);
+  Credential c = Session();
+  c.cookies[0].value = Secret("a\tb");
+  CHECK_FALSE(FormatCredential(OutputFormat::kCookies, c).ok());
+}
