@@ -120,7 +120,11 @@ class Fixture:
 
 
 def main(cases):
-    """Runs the case named by argv[1] (or all) with a fresh fixture each."""
+    """Runs the cases named in argv (or all) with a fresh fixture each;
+    `--list` prints the case names, one a line (meson reads them)."""
+    if sys.argv[1:] == ["--list"]:
+        print("\n".join(sorted(cases)))
+        return
     names = sys.argv[1:] or list(cases)
     failed = 0
     for name in names:
