@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
+#include "rotation.h"
 #include "terminal.h"
 #include "text.h"
 
@@ -102,6 +103,9 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
   if (!value) return value.error();
   if (Status s = store->Set(p.name, name, *value); !s) return s;
   DropCachedToken(ctx, p);
+  // A rotated value kept aside by a failed store write is older than what
+  // a person stores now.
+  if (Status s = ClearRecovery(ctx.paths, p.name); !s) deps.log.Notice(p.name, "warning: " + s.error().message);
   deps.log.Notice(p.name, "stored " + name + " in the " + store->Describe());
   return Success();
 }

@@ -3,6 +3,7 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
+#include "jwt.h"
 #include "text.h"
 
 namespace tokex {
@@ -24,17 +25,36 @@ std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
          (IsFresh(*c, now, p.refresh_margin, 0) ? "" : "; will be refreshed on next use");
 }
 
+// A refresh token's own expiry (its JWT exp) is worth a warning a day
+// ahead: after it, a person has to fetch a new one.
+constexpr int64_t kRefreshWarning = 24 * 3600;
+
+// "stored" or "missing"; for a refresh token that is a JWT, its expiry too.
+Result<std::string> SecretState(SecretStore& store, const Profile& p, std::string_view name, int64_t now) {
+  Result<bool> has = store.Has(p.name, name);
+  if (!has) return has.error();
+  if (!*has) return std::string("missing");
+  if (name != "refresh-token") return std::string("stored");
+  Result<Secret> value = store.Get(p.name, name);
+  if (!value) return value.error();
+  std::optional<int64_t> exp = JwtExpiry(value->view());
+  if (!exp) return std::string("stored");
+  if (*exp <= now) return "stored, but expired " + HumanDuration(now - *exp) + " ago: store a new one";
+  std::string state = "stored, expires in " + HumanDuration(*exp - now) + " (" + Rfc3339(*exp) + ")";
+  if (*exp - now < kRefreshWarning) state += "; warning: within 24 h, after which a person must store a new one";
+  return state;
+}
+
 // The lines of one usable profile; the first store error met, if any.
 Status ProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps, std::string* out) {
   Status result = Success();
   std::unique_ptr<SecretStore> store = deps.open_store(p);
   AddLine(out, p.name + ": preset " + std::string(p.preset->name) + ", token URL " + p.token_url +
                    ", secrets in the " + store->Describe());
-  for (std::string_view name : p.preset->secret_names) {
-    Result<bool> has = store->Has(p.name, name);
-    if (!has && result) result = InProfile(has.error(), p.name);
-    AddLine(out, "  " + std::string(name) + ": " +
-                     (!has ? "unknown: " + has.error().message : *has ? "stored" : "missing"));
+  for (std::string_view name : NeededSecrets(deps.exchanges, p)) {
+    Result<std::string> state = SecretState(*store, p, name, deps.clock.Now());
+    if (!state && result) result = InProfile(state.error(), p.name);
+    AddLine(out, "  " + std::string(name) + ": " + (state ? *state : "unknown: " + state.error().message));
   }
   std::optional<Credential> c;
   if (cache != nullptr) c = cache->Read(p.name, p.CacheKey());

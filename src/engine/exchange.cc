@@ -17,6 +17,13 @@ ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_v
   return nullptr;
 }
 
+std::vector<std::string_view> NeededSecrets(std::span<const PresetExchange> exchanges, const Profile& profile) {
+  for (const PresetExchange& e : exchanges) {
+    if (e.preset == profile.preset->name && e.needed_secrets != nullptr) return e.needed_secrets(profile);
+  }
+  return {profile.preset->secret_names.begin(), profile.preset->secret_names.end()};
+}
+
 Result<Credential> RunExchange(ExchangeContext& ctx, ExchangeFn exchange) {
   Result<Credential> c = exchange(ctx);
   if (!c) return c;

@@ -54,6 +54,10 @@ struct PresetExchange {
 /// The exchange registered for `preset`, or nullptr.
 ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_view preset);
 
+/// The secrets the profile's exchange needs (PresetExchange::needed_secrets,
+/// else every secret name of its preset).
+std::vector<std::string_view> NeededSecrets(std::span<const PresetExchange> exchanges, const Profile& profile);
+
 /// Runs `exchange` and checks the credential it returns (no control
 /// characters anywhere) before anyone can print or cache it.
 Result<Credential> RunExchange(ExchangeContext& ctx, ExchangeFn exchange);

@@ -62,17 +62,22 @@ Status CheckNotExpired(ExchangeContext& ctx, std::string_view name, const Secret
                                              std::string(fix));
 }
 
-Result<Credential> Persisted(ExchangeContext& ctx, std::string_view name, const Secret& stored, TokenAnswer answer) {
-  if (answer.refresh_token) {
-    if (Status s = PersistRotated(ctx, name, stored, *answer.refresh_token); !s) return s.error();
+// `answer` with its refresh token, when the server sent one, in the store
+// in place of `stored`; without one, `sent` stays valid.
+Result<TokenAnswer> Persisted(ExchangeContext& ctx, std::string_view name, const Secret& stored, const Secret& sent,
+                              TokenAnswer answer) {
+  if (!answer.refresh_token) {
+    answer.refresh_token = sent;
+    if (SameSecret(sent, stored)) return answer;
   }
-  return std::move(answer.credential);
+  if (Status s = PersistRotated(ctx, name, stored, *answer.refresh_token); !s) return s.error();
+  return answer;
 }
 
 }  // namespace
 
-Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
-                                    const RefreshFn& refresh) {
+Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
+                                     const RefreshFn& refresh) {
   const std::string& profile = ctx.profile.name;
   if (Status s = ctx.store.CheckWritable(profile, name); !s)
     return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + ctx.store.Describe() +
@@ -81,7 +86,7 @@ Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name,
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();
   Result<TokenAnswer> answer = refresh(ctx, *stored);
-  if (answer) return Persisted(ctx, name, *stored, std::move(answer.value()));
+  if (answer) return Persisted(ctx, name, *stored, *stored, std::move(answer.value()));
   if (answer.error().kind != ErrorKind::kRejected) return answer.error();
   // The stored value may be one the server already spent, its successor
   // kept in the recovery file by a rotation the store refused.
@@ -91,8 +96,7 @@ Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name,
                               RecoveryPath(ctx.paths, profile));
   Result<TokenAnswer> again = refresh(ctx, **recovered);
   if (!again) return again.error();
-  if (!again->refresh_token) again->refresh_token = **recovered;  // still valid: it goes into the store
-  return Persisted(ctx, name, *stored, std::move(again.value()));
+  return Persisted(ctx, name, *stored, **recovered, std::move(again.value()));
 }
 
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {

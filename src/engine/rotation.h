@@ -50,8 +50,11 @@ using RefreshFn = std::function<Result<TokenAnswer>(ExchangeContext& ctx, const 
 ///     value is tried instead;
 ///  4. a refresh token in the answer replaces the stored value
 ///     (PersistRotated) before the credential is returned.
-Result<Credential> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
-                                    const RefreshFn& refresh);
+/// Returns the credential and, as refresh_token, the value that is valid
+/// now (the new one, or the one sent when the server kept it), for a
+/// preset that must pass it on (ennov-insight's login).
+Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
+                                     const RefreshFn& refresh);
 
 /// $XDG_STATE_HOME/tokex/recovery/PROFILE: where PersistRotated keeps a
 /// rotated secret the store refused.

@@ -34,3 +34,9 @@ Result<Credential> ExchangeOauth2(ExchangeContext& ctx) {
 }
 
 }  // namespace tokex
+
+namespace tokex {
+
+std::vector<std::string_view> Oauth2Secrets(const Profile&) { return {"client-secret"}; }
+
+}  // namespace tokex

@@ -2,17 +2,28 @@
 
 #include <array>
 
+#include "azure_ad.h"
+
 namespace tokex {
 
 // Each defined in its own file, named after the preset.
 Result<Credential> ExchangeCiscoXdr(ExchangeContext& ctx);
+Result<Credential> ExchangeCylance(ExchangeContext& ctx);
+Result<Credential> ExchangeKasperskyMdr(ExchangeContext& ctx);
+Result<Credential> ExchangeAzureAd(ExchangeContext& ctx);
+Result<Credential> ExchangeEnnovInsight(ExchangeContext& ctx);
 Result<Credential> ExchangeOauth2(ExchangeContext& ctx);
+std::vector<std::string_view> Oauth2Secrets(const Profile& profile);
 
 namespace {
 
 constexpr std::array kExchanges = {
     PresetExchange{"cisco-xdr", ExchangeCiscoXdr},
-    PresetExchange{"oauth2", ExchangeOauth2},
+    PresetExchange{"cylance", ExchangeCylance},
+    PresetExchange{"kaspersky-mdr", ExchangeKasperskyMdr},
+    PresetExchange{"azure-ad", ExchangeAzureAd, AzureAdSecrets},
+    PresetExchange{"ennov-insight", ExchangeEnnovInsight, AzureAdSecrets},
+    PresetExchange{"oauth2", ExchangeOauth2, Oauth2Secrets},
 };
 
 }  // namespace

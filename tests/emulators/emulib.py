@@ -16,6 +16,7 @@ The vendor logic lives in one file per vendor (cisco_xdr.py, ...).
 import argparse
 import base64
 import binascii
+import hashlib
 import hmac
 import http.server
 import json
@@ -24,7 +25,9 @@ import secrets
 import signal
 import socketserver
 import ssl
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -141,6 +144,88 @@ def parse_form(body):
         return urllib.parse.parse_qs(body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
     except (UnicodeDecodeError, ValueError):
         return None
+
+
+def b64url_encode(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text):
+    """bytes of base64url text with or without padding; None when bad."""
+    if not isinstance(text, str) or not all(c.isalnum() or c in "-_" for c in text.rstrip("=")):
+        return None
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def jwt_parts(token):
+    """(header, claims, signing_input, signature) of a JWS compact token,
+    or None when it is not one with JSON object header and claims."""
+    if not isinstance(token, str) or token.count(".") != 2:
+        return None
+    h, c, s = token.split(".")
+    header, claims, sig = b64url_decode(h), b64url_decode(c), b64url_decode(s)
+    if header is None or claims is None or sig is None:
+        return None
+    try:
+        header, claims = json.loads(header), json.loads(claims)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(header, dict) or not isinstance(claims, dict):
+        return None
+    return header, claims, f"{h}.{c}".encode("ascii"), sig
+
+
+def jwt_hs256(claims, key, header=None):
+    """A JWT signed with HMAC-SHA-256 under `key` (bytes)."""
+    head = b64url_encode(json.dumps(header or {"alg": "HS256", "typ": "JWT"}).encode())
+    body = b64url_encode(json.dumps(claims).encode())
+    sig = hmac.new(key, f"{head}.{body}".encode(), "sha256").digest()
+    return f"{head}.{body}.{b64url_encode(sig)}"
+
+
+def jwt_verify_hs256(token, key):
+    """The claims of an HS256 `token` whose signature `key` (bytes)
+    makes, else None. The header must say alg HS256: "none" and other
+    algorithms are refused, as a strict server does."""
+    parts = jwt_parts(token)
+    if parts is None or parts[0].get("alg") != "HS256":
+        return None
+    header, claims, signing_input, sig = parts
+    good = hmac.new(key, signing_input, "sha256").digest()
+    return claims if hmac.compare_digest(good, sig) else None
+
+
+def jwt_verify_rsa(token, certificate, algs=("RS256", "PS256")):
+    """(header, claims) of a `token` signed RS256 or PS256 (salt 32,
+    MGF1-SHA-256) by the key of the PEM `certificate` file, checked with
+    the openssl command; None otherwise."""
+    parts = jwt_parts(token)
+    if parts is None or parts[0].get("alg") not in algs:
+        return None
+    header, claims, signing_input, sig = parts
+    with tempfile.TemporaryDirectory(prefix="emulator-jwt-") as d:
+        pub, data, signature = (os.path.join(d, n) for n in ("pub.pem", "input", "sig"))
+        key = subprocess.run(["openssl", "x509", "-in", certificate, "-pubkey", "-noout"], capture_output=True)
+        if key.returncode != 0:
+            return None
+        for path, content in ((pub, key.stdout), (data, signing_input), (signature, sig)):
+            with open(path, "wb") as f:
+                f.write(content)
+        pss = ["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt", "rsa_mgf1_md:sha256"]
+        cmd = ["openssl", "dgst", "-sha256", "-verify", pub, "-signature", signature]
+        cmd += (pss if header["alg"] == "PS256" else []) + [data]
+        ok = subprocess.run(cmd, capture_output=True).returncode == 0
+    return (header, claims) if ok else None
+
+
+def x5t_s256(certificate):
+    """The x5t#S256 of a PEM certificate file: base64url SHA-256 of its DER."""
+    der = subprocess.run(["openssl", "x509", "-in", certificate, "-outform", "DER"], capture_output=True,
+                         check=True).stdout
+    return b64url_encode(hashlib.sha256(der).digest())
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -7,7 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto.h"
 #include "fakes.h"
+#include "text.h"
 
 using namespace tokex;
 using namespace tokex::testing;
@@ -112,4 +114,99 @@ TEST_CASE("a recovery file that is not the user's private file is refused") {
   REQUIRE(unlink(RecoveryPath(h.paths, "mdr").c_str()) == 0);
   REQUIRE(symlink("/etc/passwd", RecoveryPath(h.paths, "mdr").c_str()) == 0);
   CHECK_FALSE(ReadRecovery(h.paths, getuid(), "mdr").ok());
+}
+
+namespace {
+
+// A server that takes only `live` and hands out `next` (or nothing).
+struct FakeServer {
+  std::string live;
+  std::optional<std::string> next;
+  std::vector<std::string> sent;
+
+  RefreshFn Fn() {
+    return [this](ExchangeContext&, const Secret& refresh) -> Result<TokenAnswer> {
+      sent.emplace_back(refresh.view());
+      if (refresh.view() != live) return MakeError(ErrorKind::kRejected, "invalid_grant");
+      TokenAnswer a{MakeBearerCredential(Secret("access"), "Bearer", 0, 600, ""), std::nullopt};
+      if (next) {
+        a.refresh_token = Secret(*next);
+        live = *next;
+      }
+      return a;
+    };
+  }
+};
+
+std::string Jwt(int64_t exp) { return "e30." + Base64Url("{\"exp\":" + std::to_string(exp) + "}") + ".c2ln"; }
+
+}  // namespace
+
+TEST_CASE("a rotating refresh token: the new one is stored before the credential is returned") {
+  Harness h;
+  FakeServer server{"old-token", "new-token", {}};
+  auto a = ExchangeRotating(h.ctx, "refresh-token", "make a new one", server.Fn());
+  REQUIRE(a.ok());
+  CHECK(h.store.items["mdr/refresh-token"] == "new-token");
+  CHECK(a->refresh_token->view() == "new-token");
+  CHECK(server.sent == std::vector<std::string>{"old-token"});
+}
+
+TEST_CASE("a refresh token the server keeps stays as it is") {
+  Harness h;
+  FakeServer server{"old-token", std::nullopt, {}};
+  auto a = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  REQUIRE(a.ok());
+  CHECK(h.store.items["mdr/refresh-token"] == "old-token");
+  CHECK(a->refresh_token->view() == "old-token");
+}
+
+TEST_CASE("an expired JWT refresh token is refused before anything is sent") {
+  Harness h;
+  h.store.items["mdr/refresh-token"] = Jwt(h.clock.now - 1);
+  FakeServer server{"x", "y", {}};
+  auto a = ExchangeRotating(h.ctx, "refresh-token", "make a new one at Settings, API", server.Fn());
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error().ExitCode() == 4);
+  CHECK(a.error().message == "the stored refresh-token expired at " + Rfc3339(h.clock.now - 1) +
+                                 ": make a new one at Settings, API");
+  CHECK(server.sent.empty());
+  h.store.items["mdr/refresh-token"] = Jwt(h.clock.now + 60);  // not yet: it is sent
+  server.live = h.store.items["mdr/refresh-token"];
+  CHECK(ExchangeRotating(h.ctx, "refresh-token", "", server.Fn()).ok());
+}
+
+TEST_CASE("a store that cannot take the next value is refused before the token is spent") {
+  Harness h;
+  struct ReadOnly : ForwardingStore {
+    using ForwardingStore::ForwardingStore;
+    Status CheckWritable(std::string_view, std::string_view) override {
+      return MakeError(ErrorKind::kUsage, "read-only");
+    }
+  } read_only(h.store);
+  ExchangeContext ctx{h.profile, read_only, h.http, h.clock, h.random, h.paths, getuid(), h.clock.In(30), h.log};
+  FakeServer server{"old-token", "new-token", {}};
+  auto a = ExchangeRotating(ctx, "refresh-token", "", server.Fn());
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error().message.find("rotates on every exchange") != std::string::npos);
+  CHECK(server.sent.empty());
+}
+
+TEST_CASE("no rotated token is lost: a failed store write is recovered by the next exchange by itself") {
+  Harness h;
+  FakeServer server{"old-token", "second", {}};
+  h.store.fail_writes = true;
+  auto first = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  REQUIRE_FALSE(first.ok());  // the credential is not used: its refresh token is only in the recovery file
+  CHECK(h.Recovered() == "second\n");
+  CHECK(h.store.items["mdr/refresh-token"] == "old-token");  // spent: the server refuses it now
+  h.store.fail_writes = false;
+  server.next = "third";
+  auto again = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  REQUIRE(again.ok());
+  CHECK(server.sent == std::vector<std::string>{"old-token", "old-token", "second"});
+  CHECK(h.store.items["mdr/refresh-token"] == "third");
+  CHECK_FALSE(ReadRecovery(h.paths, getuid(), "mdr")->has_value());
+  REQUIRE(h.log.notices.size() == 1);
+  CHECK(h.log.notices[0].find("trying the one saved in") != std::string::npos);
 }
