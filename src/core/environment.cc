@@ -10,7 +10,8 @@ namespace {
 // secrets of other programs.
 bool Wanted(std::string_view name) {
   return name.starts_with("TOKEX_") || name.starts_with("XDG_") || name == "HOME" ||
-         name == "DBUS_SESSION_BUS_ADDRESS" || name == "GITHUB_ENV" || name == "CI";
+         name == "DBUS_SESSION_BUS_ADDRESS" || name == "GITHUB_ENV" || name == "CI" || name == "DISPLAY" ||
+         name == "WAYLAND_DISPLAY";
 }
 
 }  // namespace

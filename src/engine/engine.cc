@@ -18,6 +18,7 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kJson, PrintCredentialCommand},
     EngineCommand{CommandId::kCookies, PrintCredentialCommand},
     EngineCommand{CommandId::kSecret, SecretCommand},
+    EngineCommand{CommandId::kLogin, LoginCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
 };
 

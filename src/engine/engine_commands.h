@@ -18,6 +18,9 @@ Status PrintCredentialCommand(const CommandContext& ctx, EngineDeps& deps);
 /// secret set|rm PROFILE NAME (cmd_secret.cc).
 Status SecretCommand(const CommandContext& ctx, EngineDeps& deps);
 
+/// login [--device] PROFILE (cmd_login.cc).
+Status LoginCommand(const CommandContext& ctx, EngineDeps& deps);
+
 /// status [PROFILE] (cmd_status.cc).
 Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
 

@@ -10,17 +10,21 @@
 
 namespace tokex {
 
-ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_view preset) {
+const PresetExchange* FindPresetExchange(std::span<const PresetExchange> exchanges, std::string_view preset) {
   for (const PresetExchange& e : exchanges) {
-    if (e.preset == preset) return e.exchange;
+    if (e.preset == preset) return &e;
   }
   return nullptr;
 }
 
+ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_view preset) {
+  const PresetExchange* e = FindPresetExchange(exchanges, preset);
+  return e == nullptr ? nullptr : e->exchange;
+}
+
 std::vector<std::string_view> NeededSecrets(std::span<const PresetExchange> exchanges, const Profile& profile) {
-  for (const PresetExchange& e : exchanges) {
-    if (e.preset == profile.preset->name && e.needed_secrets != nullptr) return e.needed_secrets(profile);
-  }
+  const PresetExchange* e = FindPresetExchange(exchanges, profile.preset->name);
+  if (e != nullptr && e->needed_secrets != nullptr) return e->needed_secrets(profile);
   return {profile.preset->secret_names.begin(), profile.preset->secret_names.end()};
 }
 

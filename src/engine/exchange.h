@@ -41,6 +41,8 @@ struct ExchangeContext {
 /// A preset's exchange: the profile's secrets in, a credential out.
 using ExchangeFn = Result<Credential> (*)(ExchangeContext& ctx);
 
+struct LoginHooks;
+
 /// One row of the preset registry (src/presets/preset_registry.cc),
 /// matched by name with a row of the core's preset catalog.
 struct PresetExchange {
@@ -49,7 +51,13 @@ struct PresetExchange {
   /// The secrets this profile's exchange needs (its grant decides), for
   /// `tokex status`; null: every secret name of the preset.
   std::vector<std::string_view> (*needed_secrets)(const Profile& profile) = nullptr;
+  /// How the preset signs in for a first refresh token (login.h); null
+  /// when it has nothing to sign in for.
+  const LoginHooks* login = nullptr;
 };
+
+/// The registry row of `preset`, or nullptr.
+const PresetExchange* FindPresetExchange(std::span<const PresetExchange> exchanges, std::string_view preset);
 
 /// The exchange registered for `preset`, or nullptr.
 ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_view preset);

@@ -41,13 +41,18 @@ Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret&
   std::string why = replaced ? "the store holds a " + std::string(name) +
                                    " other than the one just spent (changed while exchanging)"
                              : replaced.error().message;
+  return SaveForRecovery(ctx, name, next, why);
+}
+
+Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why) {
+  const std::string& profile = ctx.profile.name;
   std::string path = RecoveryPath(ctx.paths, profile);
-  if (Status s = WriteRecovery(ctx.paths, ctx.uid, profile, next); !s)
-    return MakeError(ErrorKind::kStore, "the server rotated " + std::string(name) + " but the new one could not be stored (" +
-                                            why + ") nor saved to " + path + " (" + s.error().message +
+  if (Status s = WriteRecovery(ctx.paths, ctx.uid, profile, value); !s)
+    return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but it could not be stored (" +
+                                            std::string(why) + ") nor saved to " + path + " (" + s.error().message +
                                             "): it is lost; make a new one at the vendor's console");
-  return MakeError(ErrorKind::kStore, "the server rotated " + std::string(name) + " but the store did not take the new one (" +
-                                          why + "): it is saved in " + path + "; restore it with 'tokex secret set " +
+  return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but the store did not take it (" +
+                                          std::string(why) + "): it is saved in " + path + "; restore it with 'tokex secret set " +
                                           profile + " " + std::string(name) + " < " + path + "'");
 }
 

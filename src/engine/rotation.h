@@ -56,6 +56,12 @@ using RefreshFn = std::function<Result<TokenAnswer>(ExchangeContext& ctx, const 
 Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
                                      const RefreshFn& refresh);
 
+/// Keeps `value`, a refresh token the store would not take (`why`), in
+/// the recovery file, and returns the kStore error that names the file
+/// and the `tokex secret set` command that restores it (or, when not even
+/// the file can be written, says the value is lost).
+Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why);
+
 /// $XDG_STATE_HOME/tokex/recovery/PROFILE: where PersistRotated keeps a
 /// rotated secret the store refused.
 std::string RecoveryPath(const Paths& paths, std::string_view profile);

@@ -31,6 +31,13 @@ std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
 
 }  // namespace
 
+std::string OAuthErrorCode(const HttpResponse& response) {
+  rapidjson::Document doc;
+  doc.Parse(response.body.data(), response.body.size());
+  if (doc.HasParseError()) return {};
+  return std::string(JsonString(doc, "error"));
+}
+
 Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints) {
   rapidjson::Document doc;
   doc.Parse(response.body.data(), response.body.size());

@@ -37,6 +37,9 @@ Result<TokenAnswer> ParseTokenAnswer(const HttpResponse& response, int64_t now, 
 /// ParseTokenAnswer without the refresh token.
 Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now, const ExchangeHints& hints);
 
+/// The RFC 6749 `error` code of a JSON error answer, or empty.
+std::string OAuthErrorCode(const HttpResponse& response);
+
 /// The error for a non-2xx answer. 400/401/403 are kRejected (a person
 /// must act, the message ends with hints.rejected_fix) unless the server's
 /// RFC 6749 `error` says the request itself is wrong (invalid_request,

@@ -44,6 +44,8 @@ class FlagParser {
         words.insert(words.begin(), "help");
       } else if (a == "--version") {
         words.insert(words.begin(), "version");
+      } else if (a.starts_with("--") && a.size() > 2) {
+        inv_->flags.push_back(a);  // a command's own flag, checked once the command is known
       } else if (a.size() > 1 && a[0] == '-') {
         return Usage("unknown option '" + Printable(a, 40) + "'");
       } else {
@@ -71,6 +73,15 @@ class FlagParser {
   size_t i_ = 0;
 };
 
+Status CheckFlags(const CommandInfo& c, std::span<const std::string> flags) {
+  for (const std::string& f : flags) {
+    if (std::find(c.flags.begin(), c.flags.end(), f) == c.flags.end())
+      return Usage("unknown option '" + Printable(f, 40) + "'" +
+                   (c.flags.empty() ? "" : " for tokex " + std::string(c.name) + ": use " + JoinOr(c.flags)));
+  }
+  return Success();
+}
+
 Status CheckArguments(const CommandInfo& c, std::span<const std::string> args) {
   int n = static_cast<int>(args.size());
   if (n < c.min_args || n > c.max_args)
@@ -81,6 +92,10 @@ Status CheckArguments(const CommandInfo& c, std::span<const std::string> args) {
 }
 
 }  // namespace
+
+bool Invocation::Has(std::string_view flag) const {
+  return std::find(flags.begin(), flags.end(), flag) != flags.end();
+}
 
 std::string_view Invocation::ProfileArg() const {
   if (command == nullptr || command->profile_arg < 0) return {};
@@ -105,6 +120,7 @@ Result<Invocation> ParseCommandLine(std::span<const std::string> argv, std::span
     return hint.empty() ? Usage(msg) : MakeError(ErrorKind::kUsage, msg + hint);
   }
   inv.args.assign(words->begin() + 1, words->end());
+  if (Status s = CheckFlags(*inv.command, inv.flags); !s) return s.error();
   if (Status s = CheckArguments(*inv.command, inv.args); !s) return s.error();
   return inv;
 }

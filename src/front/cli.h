@@ -27,6 +27,7 @@ enum class CommandId {
   kCurl,     ///< a curl config
   kJson,     ///< the credential as JSON
   kCookies,  ///< a Netscape cookie jar
+  kLogin,    ///< sign in, for the first refresh token
   kSecret,   ///< set or remove a stored secret
   kStatus,   ///< what is stored and cached
   kForget,   ///< drop cached tokens
@@ -44,6 +45,10 @@ struct Invocation {
   bool no_cache = false;
   int64_t min_ttl = 0;
   int verbose = 0;
+  std::vector<std::string> flags;  ///< the command's own flags given (CommandInfo::flags)
+
+  /// Whether the command's own flag `flag` was given.
+  bool Has(std::string_view flag) const;
 
   /// The PROFILE argument, or empty when the command takes none or it was
   /// left out.
@@ -92,6 +97,8 @@ struct CommandInfo {
   int profile_arg = -1;  ///< index of PROFILE among them, or -1 for none
   /// Allowed values of the first argument ("set", "rm"), or empty for any.
   std::span<const std::string_view> actions = {};
+  /// Flags of this command alone ("--device"), besides the global ones.
+  std::span<const std::string_view> flags = {};
   OutputFormat format = OutputFormat::kToken;  ///< what a credential command prints
   FrontHandler front = nullptr;                ///< null: only the engine runs it
 };

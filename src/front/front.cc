@@ -58,6 +58,7 @@ Result<FrontStep> PrintCached(const CommandContext& ctx) {
 }
 
 constexpr std::array kSecretActions = {"set"sv, "rm"sv};
+constexpr std::array kLoginFlags = {"--device"sv};
 
 // The order here is the order of `tokex help`.
 constexpr std::array kCommands = {
@@ -79,6 +80,9 @@ constexpr std::array kCommands = {
     CommandInfo{.name = "secret", .args = "set|rm PROFILE NAME",
                 .summary = "store (value read from stdin) or remove a secret", .id = CommandId::kSecret,
                 .min_args = 3, .max_args = 3, .profile_arg = 1, .actions = kSecretActions},
+    CommandInfo{.name = "login", .args = "[--device] PROFILE",
+                .summary = "sign in (browser, or a code with --device) for the first refresh token",
+                .id = CommandId::kLogin, .min_args = 1, .max_args = 1, .profile_arg = 0, .flags = kLoginFlags},
     CommandInfo{.name = "status", .args = "[PROFILE]", .summary = "show cached tokens and secret store health",
                 .id = CommandId::kStatus, .min_args = 0, .max_args = 1, .profile_arg = 0},
     CommandInfo{.name = "forget", .args = "[PROFILE]", .summary = "drop cached tokens", .id = CommandId::kForget,

@@ -42,6 +42,8 @@ def base_arguments(description):
     p.add_argument("--cert", required=True, help="server certificate (PEM)")
     p.add_argument("--key", required=True, help="server private key (PEM)")
     p.add_argument("--port-file", help="the chosen port is written here once listening")
+    p.add_argument("--plain", action="store_true",
+                   help="serve plain http (no TLS), as some on-premises servers do; for allow-http tests")
     return p
 
 
@@ -247,7 +249,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
-        self.connection.do_handshake()  # here, in the connection's thread, with the timeout above
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.do_handshake()  # here, in the connection's thread, with the timeout above
 
     def log_message(self, fmt, *args):
         pass  # the default would log the request line; see log_line
@@ -359,13 +362,15 @@ def write_port_file(path, port):
 
 
 def serve(handler_class, args, state):
-    """Serves TLS on 127.0.0.1 (ephemeral port) until SIGTERM or SIGINT."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.load_cert_chain(args.cert, args.key)
+    """Serves TLS (plain http with --plain) on 127.0.0.1 (ephemeral port)
+    until SIGTERM or SIGINT."""
     server = Server(("127.0.0.1", 0), handler_class)
     server.state = state
-    server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    if not args.plain:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(args.cert, args.key)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     port = server.server_address[1]
     if args.port_file:
         write_port_file(args.port_file, port)

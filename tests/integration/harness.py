@@ -50,7 +50,7 @@ class Emulator:
                 raise Failure(f"emulator {script} did not start: see {self.log.name}")
             time.sleep(0.02)
         self.port = int(self.port_file.read_text())
-        self.base_url = f"https://127.0.0.1:{self.port}"
+        self.base_url = f"{'http' if '--plain' in args else 'https'}://127.0.0.1:{self.port}"
 
     def close(self):
         self.proc.send_signal(signal.SIGTERM)
