@@ -57,4 +57,22 @@ bool HasControlChars(std::string_view s) {
   return false;
 }
 
+bool IsPemText(std::string_view s) {
+  if (!s.starts_with("-----BEGIN ")) return false;
+  std::string_view last;
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (HasControlChars(line)) return false;
+    last = line;
+    s = nl == std::string_view::npos ? std::string_view() : s.substr(nl + 1);
+  }
+  return last.starts_with("-----END ");
+}
+
+bool IsUsableSecret(std::string_view name, std::string_view value) {
+  return !HasControlChars(value) || (name == "private-key" && IsPemText(value));
+}
+
 }  // namespace tokex

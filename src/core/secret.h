@@ -41,6 +41,17 @@ class Secret {
 /// everything a server sends for a credential (see FirstChar in text.h).
 bool HasControlChars(std::string_view s);
 
+/// True when `s` is PEM text (RFC 7468), such as a private key: lines
+/// ended by LF (or CR LF), the first "-----BEGIN ...", the last
+/// "-----END ...", and no line with a control character or invalid UTF-8.
+bool IsPemText(std::string_view s);
+
+/// True when `value` is usable as the secret `name`: text without control
+/// characters or invalid UTF-8, since it may go into a header or a form;
+/// a `private-key` may also be PEM text, whose line breaks never reach a
+/// header (it is only ever parsed as a key).
+bool IsUsableSecret(std::string_view name, std::string_view value);
+
 }  // namespace tokex
 
 #endif  // TOKEX_SECRET_H_

@@ -19,7 +19,16 @@ namespace {
 
 constexpr size_t kMaxSecretInput = 64 * 1024;
 
-// Reads stdin up to EOF, or on a terminal up to the first line, into a
+// On a terminal the answer is the first line, or PEM text pasted at the
+// prompt (a private key) up to its END line.
+bool AnswerComplete(std::string_view raw) {
+  if (raw.find('\n') == std::string_view::npos) return false;
+  if (!raw.starts_with("-----BEGIN ")) return true;
+  size_t end = raw.find("\n-----END ");
+  return end != std::string_view::npos && raw.find('\n', end + 1) != std::string_view::npos;
+}
+
+// Reads stdin up to EOF, or on a terminal up to a complete answer, into a
 // buffer that never reallocates (no copies left behind). False when the
 // input is larger than kMaxSecretInput.
 bool ReadInput(int fd, bool tty, std::string* raw) {
@@ -35,7 +44,7 @@ bool ReadInput(int fd, bool tty, std::string* raw) {
       break;
     }
     raw->append(buf, static_cast<size_t>(n));
-    if (tty && raw->find('\n') != std::string::npos) break;
+    if (tty && AnswerComplete(*raw)) break;
   }
   WipeBytes(buf, sizeof buf);
   return fits;
@@ -72,7 +81,7 @@ Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, s
     WipeString(&raw);
     return MakeError(ErrorKind::kUsage, "the value on stdin is larger than 64 KiB");
   }
-  return SecretFromInput(&raw);
+  return SecretFromInput(name, &raw);
 }
 
 Status CheckSecretName(const Profile& p, std::string_view name) {
@@ -112,13 +121,13 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
 
 }  // namespace
 
-Result<Secret> SecretFromInput(std::string* raw) {
+Result<Secret> SecretFromInput(std::string_view name, std::string* raw) {
   std::string_view v = *raw;
   if (v.ends_with('\n')) v.remove_suffix(1);
   if (v.ends_with('\r')) v.remove_suffix(1);
   Result<Secret> out = MakeError(ErrorKind::kUsage, "no value on stdin: pipe the secret in, e.g. "
                                                     "'tokex secret set PROFILE NAME < file'");
-  if (!v.empty() && HasControlChars(v))
+  if (!v.empty() && !IsUsableSecret(name, v))
     out = MakeError(ErrorKind::kUsage, "the value contains a line break, another control character or invalid UTF-8: "
                                        "give exactly one line");
   else if (!v.empty())

@@ -24,10 +24,11 @@ Status LoginCommand(const CommandContext& ctx, EngineDeps& deps);
 /// status [PROFILE] (cmd_status.cc).
 Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
 
-/// Turns what a person typed or piped into a secret: one trailing newline
-/// (LF or CRLF) is dropped; empty values, control characters and invalid
-/// UTF-8 (HasControlChars) are kUsage errors. Wipes `raw`.
-Result<Secret> SecretFromInput(std::string* raw);
+/// Turns what a person typed or piped into the secret `name`: one trailing
+/// newline (LF or CRLF) is dropped; an empty value, or one that is not
+/// usable (IsUsableSecret: control characters or invalid UTF-8, unless a
+/// private-key in PEM) is a kUsage error. Wipes `raw`.
+Result<Secret> SecretFromInput(std::string_view name, std::string* raw);
 
 }  // namespace tokex
 

@@ -194,6 +194,8 @@ Result<TokenAnswer> LoginWithBrowser(ExchangeContext& ctx, const LoginHooks& hoo
                                      void (*open_browser)(const std::string& url)) {
   Result<LoginEndpoints> ep = hooks.endpoints(ctx.profile);
   if (!ep) return ep.error();
+  if (ep->authorize_url.empty())
+    return MakeError(ErrorKind::kUsage, "no authorization endpoint to sign in at: set authorize-url");
   Result<Pkce> pkce = MakePkce(ctx.random);
   if (!pkce) return pkce.error();
   Status ok = Success();
@@ -224,6 +226,8 @@ Result<TokenAnswer> LoginWithBrowser(ExchangeContext& ctx, const LoginHooks& hoo
 Result<TokenAnswer> LoginWithDeviceCode(ExchangeContext& ctx, const LoginHooks& hooks) {
   Result<LoginEndpoints> ep = hooks.endpoints(ctx.profile);
   if (!ep) return ep.error();
+  if (ep->device_url.empty())
+    return MakeError(ErrorKind::kUsage, "no device authorization endpoint to sign in at: set device-url");
   Result<HttpRequest> start = hooks.token_request(ctx, {{"scope", ep->scope}});
   if (!start) return start.error();
   start->url = ep->device_url;

@@ -67,22 +67,36 @@ Status CheckNotExpired(ExchangeContext& ctx, std::string_view name, const Secret
                                              std::string(fix));
 }
 
-// `answer` with its refresh token, when the server sent one, in the store
-// in place of `stored`; without one, `sent` stays valid.
-Result<TokenAnswer> Persisted(ExchangeContext& ctx, std::string_view name, const Secret& stored, const Secret& sent,
-                              TokenAnswer answer) {
-  if (!answer.refresh_token) {
-    answer.refresh_token = sent;
-    if (SameSecret(sent, stored)) return answer;
+// One spend of `refresh`, `stored` being what the store holds: the new
+// value in a 2xx answer is kept before anything else is read from it.
+Result<TokenAnswer> Spend(ExchangeContext& ctx, std::string_view name, const Secret& stored, const Secret& refresh,
+                          const RejectedFixFn& rejected_fix, const RefreshRequestFn& build) {
+  Result<HttpRequest> request = build(ctx, refresh);
+  if (!request) return request.error();
+  int64_t now = ctx.clock.Now();
+  Result<HttpResponse> response = SendRequest(ctx, *request);
+  if (!response) return response.error();
+  std::string host = TokenHost(ctx.profile);
+  std::string fix = rejected_fix(OAuthErrorCode(*response));
+  ExchangeHints hints{host, fix};
+  if (response->status < 200 || response->status > 299) return ErrorFromResponse(*response, hints);
+  std::optional<Secret> next = RefreshTokenIn(*response);
+  // Without a new value, the one sent stays valid: from the recovery file,
+  // it now goes into the store.
+  if (!next && !SameSecret(refresh, stored)) next = refresh;
+  if (next) {
+    if (Status s = PersistRotated(ctx, name, stored, *next); !s) return s.error();
   }
-  if (Status s = PersistRotated(ctx, name, stored, *answer.refresh_token); !s) return s.error();
+  Result<TokenAnswer> answer = ParseTokenAnswer(*response, now, hints);
+  if (!answer) return answer.error();
+  answer->refresh_token = next ? *next : refresh;
   return answer;
 }
 
 }  // namespace
 
 Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
-                                     const RefreshFn& refresh) {
+                                     const RejectedFixFn& rejected_fix, const RefreshRequestFn& build) {
   const std::string& profile = ctx.profile.name;
   if (Status s = ctx.store.CheckWritable(profile, name); !s)
     return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + ctx.store.Describe() +
@@ -90,18 +104,15 @@ Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name
   Result<Secret> stored = ctx.store.Get(profile, name);
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();
-  Result<TokenAnswer> answer = refresh(ctx, *stored);
-  if (answer) return Persisted(ctx, name, *stored, *stored, std::move(answer.value()));
-  if (answer.error().kind != ErrorKind::kRejected) return answer.error();
+  Result<TokenAnswer> answer = Spend(ctx, name, *stored, *stored, rejected_fix, build);
+  if (answer || answer.error().kind != ErrorKind::kRejected) return answer;
   // The stored value may be one the server already spent, its successor
   // kept in the recovery file by a rotation the store refused.
   Result<std::optional<Secret>> recovered = ReadRecovery(ctx.paths, ctx.uid, profile);
   if (!recovered || !recovered->has_value() || SameSecret(**recovered, *stored)) return answer.error();
   ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " +
                               RecoveryPath(ctx.paths, profile));
-  Result<TokenAnswer> again = refresh(ctx, **recovered);
-  if (!again) return again.error();
-  return Persisted(ctx, name, *stored, **recovered, std::move(again.value()));
+  return Spend(ctx, name, *stored, **recovered, rejected_fix, build);
 }
 
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {

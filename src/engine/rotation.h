@@ -34,9 +34,13 @@ namespace tokex {
 /// the value is lost.
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next);
 
-/// One exchange of a refresh token: the preset's request with `refresh`,
-/// and the server's answer (its refresh_token, if any, is the next value).
-using RefreshFn = std::function<Result<TokenAnswer>(ExchangeContext& ctx, const Secret& refresh)>;
+/// Builds the preset's token request that spends the refresh token
+/// `refresh`.
+using RefreshRequestFn = std::function<Result<HttpRequest>(ExchangeContext& ctx, const Secret& refresh)>;
+
+/// What a refused refresh's message tells the person to do, by the
+/// server's RFC 6749 `error` code (possibly empty).
+using RejectedFixFn = std::function<std::string(std::string_view error_code)>;
 
 /// The exchange of a profile whose secret `name` is a refresh token that
 /// may rotate, done so that no value is ever lost:
@@ -45,16 +49,17 @@ using RefreshFn = std::function<Result<TokenAnswer>(ExchangeContext& ctx, const 
 ///  2. a stored value that is a JWT whose exp has passed is refused before
 ///     any request, kRejected, the message ending with `expired_fix`
 ///     (where a person gets a new one);
-///  3. `refresh` runs; when the server refuses the stored value and the
-///     recovery file holds one (a rotation whose store write failed), that
-///     value is tried instead;
-///  4. a refresh token in the answer replaces the stored value
-///     (PersistRotated) before the credential is returned.
+///  3. the request `build` makes is sent; when the server refuses the
+///     stored value and the recovery file holds one (a rotation whose
+///     store write failed), that value is tried instead;
+///  4. a refresh token in a 2xx answer replaces the stored value
+///     (PersistRotated) before anything else is read from the answer: even
+///     when the rest of it is unusable, the new value is never dropped.
 /// Returns the credential and, as refresh_token, the value that is valid
 /// now (the new one, or the one sent when the server kept it), for a
 /// preset that must pass it on (ennov-insight's login).
 Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
-                                     const RefreshFn& refresh);
+                                     const RejectedFixFn& rejected_fix, const RefreshRequestFn& build);
 
 /// Keeps `value`, a refresh token the store would not take (`why`), in
 /// the recovery file, and returns the kStore error that names the file

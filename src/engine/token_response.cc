@@ -17,8 +17,9 @@ constexpr int64_t kDefaultLifetime = 300;
 
 // RFC 6749 section 5.2 errors that say the request, not the credentials,
 // is wrong: the profile's settings need fixing.
-constexpr std::array<std::string_view, 4> kRequestErrors = {"invalid_request", "invalid_scope", "unsupported_grant_type",
-                                                            "unauthorized_client"};
+// RFC 8707's invalid_target is a resource the config names wrongly.
+constexpr std::array<std::string_view, 5> kRequestErrors = {"invalid_request", "invalid_scope", "unsupported_grant_type",
+                                                            "unauthorized_client", "invalid_target"};
 constexpr int64_t kMaxLifetime = 366 * 86400;
 
 // expires_in is a number per RFC 6749 section 5.1, but some servers send
@@ -30,6 +31,15 @@ std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
 }
 
 }  // namespace
+
+std::optional<Secret> RefreshTokenIn(const HttpResponse& response) {
+  rapidjson::Document doc;
+  doc.Parse(response.body.data(), response.body.size());
+  if (doc.HasParseError()) return std::nullopt;
+  std::string_view refresh = JsonString(doc, "refresh_token");
+  if (refresh.empty() || HasControlChars(refresh)) return std::nullopt;
+  return Secret(refresh);
+}
 
 std::string OAuthErrorCode(const HttpResponse& response) {
   rapidjson::Document doc;

@@ -37,13 +37,19 @@ Result<TokenAnswer> ParseTokenAnswer(const HttpResponse& response, int64_t now, 
 /// ParseTokenAnswer without the refresh token.
 Result<Credential> ParseTokenResponse(const HttpResponse& response, int64_t now, const ExchangeHints& hints);
 
+/// The refresh_token of a JSON answer when it holds a usable one (text
+/// without control characters), whatever else the answer holds: a
+/// rotated one must be kept even when the rest cannot be used.
+std::optional<Secret> RefreshTokenIn(const HttpResponse& response);
+
 /// The RFC 6749 `error` code of a JSON error answer, or empty.
 std::string OAuthErrorCode(const HttpResponse& response);
 
 /// The error for a non-2xx answer. 400/401/403 are kRejected (a person
 /// must act, the message ends with hints.rejected_fix) unless the server's
 /// RFC 6749 `error` says the request itself is wrong (invalid_request,
-/// invalid_scope, unsupported_grant_type, unauthorized_client): then
+/// invalid_scope, unsupported_grant_type, unauthorized_client,
+/// invalid_target): then
 /// kUsage, pointing at the profile's settings. Other statuses are
 /// kNetwork. Quotes `error` and the first line of `error_description` (or
 /// `message`), truncated, when the body is JSON; never the raw body.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exchange.h"
+#include "login.h"
 #include "token_response.h"
 
 namespace tokex {
@@ -21,6 +22,11 @@ Result<TokenAnswer> AzureAdToken(ExchangeContext& ctx);
 
 /// The secrets the profile's grant uses, for `tokex status`.
 std::vector<std::string_view> AzureAdSecrets(const Profile& profile);
+
+/// How an azure-ad or ennov-insight profile with grant = refresh_token
+/// signs in (`tokex login`): the authorize and devicecode endpoints beside
+/// its token URL, the grant's scopes, the client secret when stored.
+extern const LoginHooks kAzureAdLogin;
 
 }  // namespace tokex
 

@@ -14,6 +14,7 @@ Result<Credential> ExchangeAzureAd(ExchangeContext& ctx);
 Result<Credential> ExchangeEnnovInsight(ExchangeContext& ctx);
 Result<Credential> ExchangeOauth2(ExchangeContext& ctx);
 std::vector<std::string_view> Oauth2Secrets(const Profile& profile);
+extern const LoginHooks kOauth2Login;
 
 namespace {
 
@@ -21,9 +22,9 @@ constexpr std::array kExchanges = {
     PresetExchange{"cisco-xdr", ExchangeCiscoXdr},
     PresetExchange{"cylance", ExchangeCylance},
     PresetExchange{"kaspersky-mdr", ExchangeKasperskyMdr},
-    PresetExchange{"azure-ad", ExchangeAzureAd, AzureAdSecrets},
-    PresetExchange{"ennov-insight", ExchangeEnnovInsight, AzureAdSecrets},
-    PresetExchange{"oauth2", ExchangeOauth2, Oauth2Secrets},
+    PresetExchange{"azure-ad", ExchangeAzureAd, AzureAdSecrets, &kAzureAdLogin},
+    PresetExchange{"ennov-insight", ExchangeEnnovInsight, AzureAdSecrets, &kAzureAdLogin},
+    PresetExchange{"oauth2", ExchangeOauth2, Oauth2Secrets, &kOauth2Login},
 };
 
 }  // namespace

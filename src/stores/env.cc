@@ -18,7 +18,7 @@ class EnvStore : public SecretStore {
 
   Result<Secret> Get(std::string_view profile, std::string_view name) override {
     std::string var = EnvSecretName(profile, name);
-    Result<const std::string*> value = Lookup(var);
+    Result<const std::string*> value = Lookup(var, name);
     if (!value) return value.error();
     if (*value == nullptr)
       return MakeError(ErrorKind::kStore, "no " + std::string(name) + ": the env store reads it from $" + var +
@@ -40,7 +40,7 @@ class EnvStore : public SecretStore {
   }
 
   Result<bool> Has(std::string_view profile, std::string_view name) override {
-    Result<const std::string*> value = Lookup(EnvSecretName(profile, name));
+    Result<const std::string*> value = Lookup(EnvSecretName(profile, name), name);
     if (!value) return value.error();
     return *value != nullptr;
   }
@@ -56,10 +56,10 @@ class EnvStore : public SecretStore {
   // The variable's value, nullptr when it is unset or empty. A value with a
   // control character or invalid UTF-8 is an error that names the variable
   // and never quotes the value.
-  Result<const std::string*> Lookup(const std::string& var) const {
+  Result<const std::string*> Lookup(const std::string& var, std::string_view name) const {
     auto it = env_.vars.find(var);
     if (it == env_.vars.end() || it->second.empty()) return nullptr;
-    if (HasControlChars(it->second))
+    if (!IsUsableSecret(name, it->second))
       return MakeError(ErrorKind::kStore, "$" + var + " holds a line break, another control character or invalid "
                                                       "UTF-8: set it to the secret alone");
     return &it->second;

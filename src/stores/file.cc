@@ -64,7 +64,7 @@ class FileStore : public SecretStore {
     if (!data->has_value()) return std::optional<Secret>();
     std::string_view v = **data;
     if (v.ends_with('\n')) v.remove_suffix(v.ends_with("\r\n") ? 2 : 1);
-    bool bad = HasControlChars(v);
+    bool bad = !IsUsableSecret(name, v);
     std::optional<Secret> value;
     if (!bad) value = Secret(v);
     WipeString(&**data);

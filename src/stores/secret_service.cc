@@ -37,7 +37,7 @@ Error StoreError(GError* raw) {
 // The keyring's value as a Secret; another program may have written it,
 // so a control character or invalid UTF-8 is refused without quoting it.
 Result<std::optional<Secret>> Checked(const std::string& profile, const std::string& name, std::string_view value) {
-  if (HasControlChars(value))
+  if (!IsUsableSecret(name, value))
     return MakeError(ErrorKind::kStore, "the keyring's " + name + " for " + profile +
                                             " holds a line break, another control character or invalid UTF-8: "
                                             "store it again with 'tokex secret set " + profile + " " + name + "'");

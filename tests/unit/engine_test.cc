@@ -182,14 +182,14 @@ TEST_CASE("oauth2 with client-auth = post sends escaped form fields") {
 
 TEST_CASE("secret input: one trailing newline dropped, control characters refused") {
   std::string a = "abc\n";
-  CHECK(SecretFromInput(&a)->view() == "abc");
+  CHECK(SecretFromInput("client-secret", &a)->view() == "abc");
   CHECK(a.empty());
   std::string b = "abc\r\n";
-  CHECK(SecretFromInput(&b)->view() == "abc");
+  CHECK(SecretFromInput("client-secret", &b)->view() == "abc");
   std::string c = "\n";
-  CHECK(SecretFromInput(&c).error().kind == ErrorKind::kUsage);
+  CHECK(SecretFromInput("client-secret", &c).error().kind == ErrorKind::kUsage);
   std::string d = "ab\ncd\n";
-  auto e = SecretFromInput(&d);
+  auto e = SecretFromInput("client-secret", &d);
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().message.find("ab") == std::string::npos);
 }
@@ -335,4 +335,22 @@ TEST_CASE("a Retry-After of years is answered at once, like any past the deadlin
   CHECK(c.error().message.find("asks to wait 366d 0h, past the timeout") != std::string::npos);
   CHECK(h.http.seen.size() == 1);
   CHECK(h.clock.sleeps.empty());
+}
+
+TEST_CASE("a private key in PEM may span lines; no other secret may") {
+  std::string pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n"
+                    "-----END PRIVATE KEY-----\n";
+  std::string a = pem;
+  auto key = SecretFromInput("private-key", &a);
+  REQUIRE(key.ok());
+  CHECK(key->view() == pem.substr(0, pem.size() - 1));
+  std::string b = pem;
+  CHECK_FALSE(SecretFromInput("client-secret", &b).ok());
+  // Not PEM after all: a line that is not the END line last, or a control
+  // character inside.
+  for (std::string bad : {"-----BEGIN X-----\nabc\n", "-----BEGIN X-----\na\x01" "b\n-----END X-----\n",
+                          "abc\n-----END X-----\n"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(SecretFromInput("private-key", &bad).ok());
+  }
 }

@@ -118,25 +118,51 @@ TEST_CASE("a recovery file that is not the user's private file is refused") {
 
 namespace {
 
-// A server that takes only `live` and hands out `next` (or nothing).
-struct FakeServer {
+// A server that takes only `live` (sent as the request body) and hands out
+// `next`, or nothing; `answer` replaces its whole 200 answer when set.
+struct FakeServer : HttpClient {
   std::string live;
   std::optional<std::string> next;
   std::vector<std::string> sent;
+  std::optional<std::string> answer;
 
-  RefreshFn Fn() {
-    return [this](ExchangeContext&, const Secret& refresh) -> Result<TokenAnswer> {
-      sent.emplace_back(refresh.view());
-      if (refresh.view() != live) return MakeError(ErrorKind::kRejected, "invalid_grant");
-      TokenAnswer a{MakeBearerCredential(Secret("access"), "Bearer", 0, 600, ""), std::nullopt};
-      if (next) {
-        a.refresh_token = Secret(*next);
-        live = *next;
-      }
-      return a;
-    };
+  FakeServer(std::string l, std::optional<std::string> n) : live(std::move(l)), next(std::move(n)) {}
+
+  Result<HttpResponse> Send(const HttpRequest& request) override {
+    sent.push_back(request.body);
+    HttpResponse r;
+    if (request.body != live) {
+      r.status = 400;
+      r.body = R"({"error":"invalid_grant"})";
+      return r;
+    }
+    r.status = 200;
+    r.body = std::string(R"({"access_token":"access","expires_in":600)") +
+             (next ? R"(,"refresh_token":")" + *next + "\"" : std::string()) + "}";
+    if (next) live = *next;
+    if (answer) r.body = *answer;
+    return r;
   }
 };
+
+RefreshRequestFn BodyIsTheToken() {
+  return [](ExchangeContext& ctx, const Secret& refresh) -> Result<HttpRequest> {
+    HttpRequest r = TokenRequest(ctx.profile);
+    r.body = refresh.view();
+    return r;
+  };
+}
+
+RejectedFixFn Fix(std::string fix) {
+  return [fix](std::string_view) { return fix; };
+}
+
+// ExchangeRotating through `server`.
+Result<TokenAnswer> Rotate(Harness& h, FakeServer& server, std::string_view expired_fix = "", SecretStore* store = nullptr) {
+  ExchangeContext ctx{h.profile, store ? *store : h.store, server, h.clock, h.random, h.paths, getuid(),
+                      h.clock.In(30), h.log};
+  return ExchangeRotating(ctx, "refresh-token", expired_fix, Fix("make a new one"), BodyIsTheToken());
+}
 
 std::string Jwt(int64_t exp) { return "e30." + Base64Url("{\"exp\":" + std::to_string(exp) + "}") + ".c2ln"; }
 
@@ -144,8 +170,8 @@ std::string Jwt(int64_t exp) { return "e30." + Base64Url("{\"exp\":" + std::to_s
 
 TEST_CASE("a rotating refresh token: the new one is stored before the credential is returned") {
   Harness h;
-  FakeServer server{"old-token", "new-token", {}};
-  auto a = ExchangeRotating(h.ctx, "refresh-token", "make a new one", server.Fn());
+  FakeServer server{"old-token", "new-token"};
+  auto a = Rotate(h, server);
   REQUIRE(a.ok());
   CHECK(h.store.items["mdr/refresh-token"] == "new-token");
   CHECK(a->refresh_token->view() == "new-token");
@@ -154,8 +180,8 @@ TEST_CASE("a rotating refresh token: the new one is stored before the credential
 
 TEST_CASE("a refresh token the server keeps stays as it is") {
   Harness h;
-  FakeServer server{"old-token", std::nullopt, {}};
-  auto a = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  FakeServer server{"old-token", std::nullopt};
+  auto a = Rotate(h, server);
   REQUIRE(a.ok());
   CHECK(h.store.items["mdr/refresh-token"] == "old-token");
   CHECK(a->refresh_token->view() == "old-token");
@@ -164,8 +190,8 @@ TEST_CASE("a refresh token the server keeps stays as it is") {
 TEST_CASE("an expired JWT refresh token is refused before anything is sent") {
   Harness h;
   h.store.items["mdr/refresh-token"] = Jwt(h.clock.now - 1);
-  FakeServer server{"x", "y", {}};
-  auto a = ExchangeRotating(h.ctx, "refresh-token", "make a new one at Settings, API", server.Fn());
+  FakeServer server{"x", "y"};
+  auto a = Rotate(h, server, "make a new one at Settings, API");
   REQUIRE_FALSE(a.ok());
   CHECK(a.error().ExitCode() == 4);
   CHECK(a.error().message == "the stored refresh-token expired at " + Rfc3339(h.clock.now - 1) +
@@ -173,7 +199,7 @@ TEST_CASE("an expired JWT refresh token is refused before anything is sent") {
   CHECK(server.sent.empty());
   h.store.items["mdr/refresh-token"] = Jwt(h.clock.now + 60);  // not yet: it is sent
   server.live = h.store.items["mdr/refresh-token"];
-  CHECK(ExchangeRotating(h.ctx, "refresh-token", "", server.Fn()).ok());
+  CHECK(Rotate(h, server).ok());
 }
 
 TEST_CASE("a store that cannot take the next value is refused before the token is spent") {
@@ -184,9 +210,8 @@ TEST_CASE("a store that cannot take the next value is refused before the token i
       return MakeError(ErrorKind::kUsage, "read-only");
     }
   } read_only(h.store);
-  ExchangeContext ctx{h.profile, read_only, h.http, h.clock, h.random, h.paths, getuid(), h.clock.In(30), h.log};
-  FakeServer server{"old-token", "new-token", {}};
-  auto a = ExchangeRotating(ctx, "refresh-token", "", server.Fn());
+  FakeServer server{"old-token", "new-token"};
+  auto a = Rotate(h, server, "", &read_only);
   REQUIRE_FALSE(a.ok());
   CHECK(a.error().message.find("rotates on every exchange") != std::string::npos);
   CHECK(server.sent.empty());
@@ -194,19 +219,42 @@ TEST_CASE("a store that cannot take the next value is refused before the token i
 
 TEST_CASE("no rotated token is lost: a failed store write is recovered by the next exchange by itself") {
   Harness h;
-  FakeServer server{"old-token", "second", {}};
+  FakeServer server{"old-token", "second"};
   h.store.fail_writes = true;
-  auto first = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  auto first = Rotate(h, server);
   REQUIRE_FALSE(first.ok());  // the credential is not used: its refresh token is only in the recovery file
   CHECK(h.Recovered() == "second\n");
   CHECK(h.store.items["mdr/refresh-token"] == "old-token");  // spent: the server refuses it now
   h.store.fail_writes = false;
   server.next = "third";
-  auto again = ExchangeRotating(h.ctx, "refresh-token", "", server.Fn());
+  auto again = Rotate(h, server);
   REQUIRE(again.ok());
   CHECK(server.sent == std::vector<std::string>{"old-token", "old-token", "second"});
   CHECK(h.store.items["mdr/refresh-token"] == "third");
   CHECK_FALSE(ReadRecovery(h.paths, getuid(), "mdr")->has_value());
   REQUIRE(h.log.notices.size() == 1);
   CHECK(h.log.notices[0].find("trying the one saved in") != std::string::npos);
+}
+
+TEST_CASE("a new refresh token in an answer whose access token is unusable is kept all the same") {
+  Harness h;
+  FakeServer server{"old-token", "new-token"};
+  server.answer = R"({"access_token":"","refresh_token":"new-token"})";
+  auto a = Rotate(h, server);
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error().ExitCode() == 5);
+  CHECK(h.store.items["mdr/refresh-token"] == "new-token");
+  server.answer = R"({"access_token":"access","expires_in":0,"refresh_token":"newer-token"})";  // already expired
+  server.live = "new-token";
+  REQUIRE_FALSE(Rotate(h, server).ok());
+  CHECK(h.store.items["mdr/refresh-token"] == "newer-token");
+}
+
+TEST_CASE("a refused refresh says what to do; other failures are not retried with the recovery file") {
+  Harness h;
+  FakeServer server{"someone-else's", "x"};
+  auto a = Rotate(h, server);
+  REQUIRE_FALSE(a.ok());
+  CHECK(a.error().ExitCode() == 4);
+  CHECK(a.error().message.find("(invalid_grant): make a new one") != std::string::npos);
 }

@@ -64,3 +64,14 @@ TEST_CASE("HasControlChars refuses C0, DEL, C1 and invalid UTF-8, and nothing el
     CHECK(HasControlChars(bad));
   }
 }
+
+TEST_CASE("PEM text: BEGIN first, END last, no control characters inside a line") {
+  CHECK(tokex::IsPemText("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"));
+  CHECK(tokex::IsPemText("-----BEGIN CERTIFICATE-----\r\nMIIB\r\n-----END CERTIFICATE-----\r\n"));
+  CHECK_FALSE(tokex::IsPemText("-----BEGIN CERTIFICATE-----\nMIIB"));
+  CHECK_FALSE(tokex::IsPemText("x\n-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----"));
+  CHECK_FALSE(tokex::IsPemText("-----BEGIN CERTIFICATE-----\nMI\tIB\n-----END CERTIFICATE-----"));
+  CHECK(tokex::IsUsableSecret("private-key", "-----BEGIN K-----\nA\n-----END K-----"));
+  CHECK_FALSE(tokex::IsUsableSecret("refresh-token", "-----BEGIN K-----\nA\n-----END K-----"));
+  CHECK(tokex::IsUsableSecret("refresh-token", "eyJ.abc.def"));
+}
