@@ -146,6 +146,7 @@ constexpr std::array kPresets = {
         .ranges = kEnnovRanges,
         .secret_names = kAzureSecrets,
         .default_username = "insight",
+        .session = true,
     },
     PresetInfo{
         .name = "oauth2",

@@ -64,6 +64,9 @@ struct PresetInfo {
   std::span<const std::string_view> secret_names = {};
   /// What git and docker are told as the user name by default.
   std::string_view default_username = {};
+  /// True when the credential is a session with cookies (tokex cookies),
+  /// not only a token.
+  bool session = false;
 };
 
 /// Returns the preset called `name`, or nullptr.

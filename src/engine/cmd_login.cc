@@ -65,7 +65,9 @@ Status LoginCommand(const CommandContext& ctx, EngineDeps& deps) {
                      p.name);
   std::unique_ptr<SecretStore> store = deps.open_store(p);
   if (Status s = store->CheckWritable(p.name, "refresh-token"); !s) return InProfile(s.error(), p.name);
-  Deadline deadline{deps.clock.Monotonic() + kLoginWait + static_cast<double>(p.timeout)};
+  // Each request of a sign-in gets the profile's timeout; the person's
+  // part has bounds of its own (kLoginWait, the device code's lifetime).
+  Deadline deadline{deps.clock.Monotonic() + static_cast<double>(p.timeout)};
   Result<TokenCache> cache = TokenCache::Open(deps.paths.cache_dir, deps.uid);
   std::optional<ProfileLock> lock;
   if (cache) {

@@ -10,6 +10,7 @@ Status PrintCredentialCommand(const CommandContext& ctx, EngineDeps& deps) {
   Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return profile.error();
   const Profile& p = *profile;
+  if (Status s = CheckFormat(p, ctx.inv.command->format); !s) return s;
   ObtainOptions options{.use_cache = !ctx.inv.no_cache,
                         .min_ttl = ctx.inv.min_ttl,
                         .deadline = Deadline{deps.clock.Monotonic() + static_cast<double>(p.timeout)}};

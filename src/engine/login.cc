@@ -213,6 +213,8 @@ Result<TokenAnswer> LoginWithBrowser(ExchangeContext& ctx, const LoginHooks& hoo
   Result<std::map<std::string, std::string>> params =
       listener->AwaitRedirect(kRedirectPath, state, Deadline::In(kLoginWait));
   if (!params) return params.error();
+  // The person took their time; the code's redemption gets the profile's.
+  ctx.deadline = Deadline{ctx.clock.Monotonic() + static_cast<double>(ctx.profile.timeout)};
   Secret code(Param(*params, "code"));
   std::vector<FormField> fields = {{"grant_type", "authorization_code"},
                                    {"code", code.view()},
@@ -241,6 +243,9 @@ Result<TokenAnswer> LoginWithDeviceCode(ExchangeContext& ctx, const LoginHooks& 
   double until = ctx.clock.Monotonic() + static_cast<double>(d->expires_in);
   for (int64_t interval = d->interval; ctx.clock.Monotonic() + static_cast<double>(interval) < until;) {
     ctx.clock.SleepSeconds(static_cast<double>(interval));
+    // Each poll is a request of its own, bounded by the profile's timeout;
+    // the code's lifetime bounds the polling.
+    ctx.deadline = Deadline{ctx.clock.Monotonic() + static_cast<double>(ctx.profile.timeout)};
     Result<HttpRequest> poll = hooks.token_request(ctx, {{"grant_type", kDeviceGrant}, {"device_code", d->device_code.view()}});
     if (!poll) return poll.error();
     Result<HttpResponse> r = SendRequest(ctx, *poll);

@@ -46,6 +46,7 @@ Result<FrontStep> PrintCached(const CommandContext& ctx) {
   Result<Profile> profile = LoadProfile(ctx);
   if (!profile) return profile.error();
   const Profile& p = *profile;
+  if (Status s = CheckFormat(p, ctx.inv.command->format); !s) return s.error();
   // A cache that cannot be opened or read is the engine's to report.
   Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
   if (!cache) return FrontStep::kNeedsEngine;
@@ -96,6 +97,14 @@ constexpr std::array kCommands = {
 }  // namespace
 
 std::span<const CommandInfo> TokexCommands() { return kCommands; }
+
+Status CheckFormat(const Profile& p, OutputFormat format) {
+  if (format != OutputFormat::kCookies || p.preset->session) return Success();
+  return InProfile(MakeError(ErrorKind::kUsage, "preset " + std::string(p.preset->name) +
+                                                    " gives a token, not a session with cookies: use tokex header "
+                                                    "or tokex curl"),
+                   p.name);
+}
 
 Status WriteText(FILE* out, std::string_view text) {
   bool ok = fwrite(text.data(), 1, text.size(), out) == text.size();

@@ -36,6 +36,11 @@ Result<FrontStep> RunFront(std::span<const std::string> argv, const Environment&
 /// profile's own config error).
 Result<Profile> LoadProfile(const CommandContext& ctx);
 
+/// Whether the profile's credential can be printed as `format`: a cookie
+/// jar needs a preset whose credential is a session (kUsage otherwise),
+/// which is known before any exchange is made.
+Status CheckFormat(const Profile& profile, OutputFormat format);
+
 /// Writes `text` to `out` and flushes; a kInternal error when the reader
 /// went away.
 Status WriteText(FILE* out, std::string_view text);

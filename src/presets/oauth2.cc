@@ -16,8 +16,8 @@
 #include "assertion.h"
 #include "crypto.h"
 #include "exchange.h"
-#include "login.h"
 #include "http_curl.h"
+#include "login.h"
 #include "rotation.h"
 #include "text.h"
 
@@ -121,11 +121,12 @@ void AddFormEncodedBasicAuth(HttpRequest* request, std::string_view client_id, c
   WipeString(&joined);
 }
 
-// Appends scope, audience, resource and the form-NAME fields (in key
-// order). The views point into `p`.
+// Appends scope (unless the caller sends its own), audience, resource and
+// the form-NAME fields (in key order). The views point into `p`.
 void AddParameters(const Profile& p, std::vector<FormField>* fields) {
+  bool has_scope = std::any_of(fields->begin(), fields->end(), [](const FormField& f) { return f.name == "scope"; });
   // The config's "scopes" is RFC 6749's "scope".
-  if (auto v = p.Get("scopes")) fields->push_back({"scope", *v});
+  if (auto v = p.Get("scopes"); v && !has_scope) fields->push_back({"scope", *v});
   for (std::string_view key : {"audience"sv, "resource"sv}) {
     if (auto v = p.Get(key)) fields->push_back({key, *v});
   }

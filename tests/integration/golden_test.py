@@ -51,6 +51,7 @@ CASES = {
     "env-store-read-only": (["secret", "set", "ci", "client-secret"], CONFIG),
     "secret-name-unknown": (["secret", "set", "xdr", "password"], CONFIG),
     "secret-empty": (["secret", "set", "xdr", "client-secret"], CONFIG),
+    "cookies-of-a-token": (["cookies", "xdr"], CONFIG),
     "secret-in-config": (["token", "xdr"], CONFIG.replace("region ", "client-secret = hunter2\n    region ")),
     # Every echoed value is made safe for one terminal line: escape
     # sequences, line breaks and C1 controls from the command line, the

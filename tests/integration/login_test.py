@@ -195,6 +195,31 @@ def case_oauth2_browser_sign_in(fx):
     fx.run("token", "o2", "--no-cache", check_rc=0)
 
 
+def case_oauth2_device_sign_in_sends_each_field_once(fx):
+    d = files(fx)
+    o2 = fx.start("oauth2", "--client-id", "cli-app", "--public", "--user", USER, "--password-file",
+                  str(d / "password"), "--scopes", "openid offline_access api.read", "--device-interval", "1")
+    fx.write_config(f"""[profile "o2"]
+    preset      = oauth2
+    client-id   = cli-app
+    grant       = refresh_token
+    client-auth = none
+    scopes      = offline_access api.read
+    token-url   = {o2.base_url}/token
+    device-url  = {o2.base_url}/device/code
+    ca-file     = {fx.pki['ca']}
+""")
+    login = Login(fx, "--device", "o2")
+    m = login.wait_for_line(r"open (https://\S+) and enter the code (\S+)")
+    approve = subprocess.run(["curl", "-sS", "--cacert", fx.pki["ca"], "-u", f"{USER}:{PASSWORD}", "-o", "/dev/null",
+                              "-w", "%{http_code}", "-d", f"user_code={m.group(2)}", o2.base_url + "/_emulator/device"],
+                             capture_output=True, text=True, timeout=WAIT).stdout
+    check(approve == "200", f"approving the code got {approve}")
+    rc, _ = login.finish()
+    check(rc == 0, f"tokex login --device o2: exit {rc}: {login.lines}")
+    check(stored("o2") != "", "no refresh token in the keyring")
+
+
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
 
 if __name__ == "__main__":
