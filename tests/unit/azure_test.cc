@@ -4,18 +4,12 @@
 #include "azure_ad.h"
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 
 #include "crypto.h"
-#include "fakes.h"
+#include "engine_harness.h"
 #include "preset_registry.h"
 #include "rotation.h"
+#include "test_data.h"
 
 namespace tokex {
 Result<Credential> ExchangeAzureAd(ExchangeContext& ctx);  // registered in preset_registry.cc
@@ -39,14 +33,6 @@ constexpr std::string_view kBadSecretBody =
     R"(to app '6731de76'.\r\nTrace ID: 0f3b7c1e-1e1c\r\nCorrelation ID: 9a8b\r\nTimestamp: 2024-05-01 10:00:00Z",)"
     R"("error_codes":[7000215],"timestamp":"2024-05-01 10:00:00Z","trace_id":"0f3b7c1e-1e1c","correlation_id":"9a8b"})";
 
-std::string DataPath(std::string_view name) { return std::string(TOKEX_TEST_DATA_DIR) + "/" + std::string(name); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 std::string ConfigText() {
   std::string base = "preset = azure-ad\ntenant = 72f988bf-tenant\nclient-id = " + std::string(kClient) +
                      "\nbase-url = https://127.0.0.1:9\n";
@@ -59,34 +45,11 @@ std::string ConfigText() {
          "[profile \"ropc-nouser\"]\n" + base + "grant = password\n";
 }
 
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Paths paths;
-  Config config;
-
-  Harness() {
-    Environment env;
-    env.uid = getuid();
-    auto parsed = ParseConfig(ConfigText(), "/cfg", env);
-    REQUIRE(parsed.ok());
-    config = std::move(parsed.value());
-    paths.state_dir = tmp.path + "/state";
-    paths.cache_dir = tmp.path + "/cache";
-  }
-
-  const Profile& P(std::string_view name) {
-    auto p = config.Find(name);
-    REQUIRE_MESSAGE(p.ok(), p.error().message);
-    return **p;
-  }
+struct Harness : EngineHarness {
+  Harness() : EngineHarness(ConfigText()) {}
 
   Result<TokenAnswer> Token(std::string_view name) {
-    ExchangeContext ctx{P(name), store, http, clock, random, paths, getuid(), clock.In(30), log};
+    ExchangeContext ctx = Context(name);
     return AzureAdToken(ctx);
   }
 
@@ -117,35 +80,10 @@ std::string FormValue(std::string_view body, std::string_view name) {
   return {};
 }
 
-std::vector<std::string> Split(std::string_view token) {
-  std::vector<std::string> parts;
-  std::stringstream in{std::string(token)};
-  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
-  return parts;
-}
-
-std::string Decode(const std::string& part) {
-  std::string out;
-  REQUIRE(DecodeBase64Url(part, &out));
-  return out;
-}
-
-bool Run(const std::string& command) {
-  int status = std::system((command + " >/dev/null 2>&1").c_str());
-  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 // Verifies a JWS with the openssl command line (no code shared with
 // SignJws) against the public key of the A.2 certificate.
 bool OpensslVerifies(const std::vector<std::string>& parts, bool pss) {
-  TempDir dir;
-  std::string pub = dir.path + "/pub.pem", input = dir.path + "/input", sig = dir.path + "/sig";
-  REQUIRE(Run("openssl x509 -in '" + DataPath("rfc7515_a2_cert.pem") + "' -pubkey -noout -out '" + pub + "'"));
-  std::ofstream(input, std::ios::binary) << parts[0] << "." << parts[1];
-  std::ofstream(sig, std::ios::binary) << Decode(parts[2]);
-  std::string opts =
-      pss ? "-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:sha256 " : "";
-  return Run("openssl dgst -sha256 " + opts + "-verify '" + pub + "' -signature '" + sig + "' '" + input + "'");
+  return OpensslVerifier(DataPath("rfc7515_a2_cert.pem")).VerifiesJws(parts, pss ? kPssOpts : "");
 }
 
 }  // namespace
@@ -270,9 +208,9 @@ TEST_CASE("client_credentials with a certificate: a PS256 assertion Azure AD acc
   CHECK(body.find("client_secret") == std::string::npos);
   auto parts = Split(assertion);
   REQUIRE(parts.size() == 3);
-  CHECK(Decode(parts[0]) == R"({"alg":"PS256","typ":"JWT","x5t#S256":")" + std::string(kCertThumbprint) + R"("})");
+  CHECK(DecodePart(parts[0]) == R"({"alg":"PS256","typ":"JWT","x5t#S256":")" + std::string(kCertThumbprint) + R"("})");
   std::string now = std::to_string(h.clock.now);
-  CHECK(Decode(parts[1]) == R"({"iss":"6731de76-14a6-49ae-97bc-6eba6914391e","sub":"6731de76-14a6-49ae-97bc-)"
+  CHECK(DecodePart(parts[1]) == R"({"iss":"6731de76-14a6-49ae-97bc-6eba6914391e","sub":"6731de76-14a6-49ae-97bc-)"
                             R"(6eba6914391e","aud":")" + std::string(kTokenUrl) + R"(","jti":")" +
                                 std::string(kFirstJti) + R"(","iat":)" + now + R"(,"nbf":)" + now +
                                 R"(,"exp":)" + std::to_string(h.clock.now + 600) + "}");
@@ -283,7 +221,7 @@ TEST_CASE("client_credentials with a certificate: a PS256 assertion Azure AD acc
   h.Ok();
   REQUIRE(h.Token("cert").ok());
   auto again = Split(FormValue(h.http.seen.at(1).body, "client_assertion"));
-  CHECK(Decode(again[1]).find(kFirstJti) == std::string::npos);
+  CHECK(DecodePart(again[1]).find(kFirstJti) == std::string::npos);
 }
 
 TEST_CASE("client_credentials with a certificate: assertion-alg = RS256") {
@@ -293,7 +231,7 @@ TEST_CASE("client_credentials with a certificate: assertion-alg = RS256") {
   REQUIRE(h.Token("cert-rs").ok());
   auto parts = Split(FormValue(h.http.seen.at(0).body, "client_assertion"));
   REQUIRE(parts.size() == 3);
-  CHECK(Decode(parts[0]) == R"({"alg":"RS256","typ":"JWT","x5t#S256":")" + std::string(kCertThumbprint) + R"("})");
+  CHECK(DecodePart(parts[0]) == R"({"alg":"RS256","typ":"JWT","x5t#S256":")" + std::string(kCertThumbprint) + R"("})");
   CHECK(OpensslVerifies(parts, false));
 }
 
@@ -367,7 +305,7 @@ TEST_CASE("ExchangeAzureAd is the registered azure-ad exchange and returns the c
   CHECK((FindExchange(PresetExchanges(), "azure-ad") == &ExchangeAzureAd));
   h.store.items["cc/client-secret"] = "s";
   h.Ok();
-  ExchangeContext ctx{h.P("cc"), h.store, h.http, h.clock, h.random, h.paths, getuid(), h.clock.In(30), h.log};
+  ExchangeContext ctx = h.Context("cc");
   auto c = ExchangeAzureAd(ctx);
   REQUIRE(c.ok());
   CHECK(c->access_token.view() == "AT1");

@@ -3,12 +3,12 @@
 // headers), the answer's expiry, and the failures a person must act on.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
-#include <unistd.h>
 
 #include "crypto.h"
-#include "fakes.h"
+#include "engine_harness.h"
 #include "jwt.h"
 #include "preset_registry.h"
+#include "test_data.h"
 
 using namespace tokex;
 using namespace tokex::testing;
@@ -24,28 +24,14 @@ constexpr std::string_view kAppSecret = "app-s3cret/value";
 constexpr std::string_view kFirstJti = "00010203-0405-4607-8809-0a0b0c0d0e0f";
 constexpr std::string_view kSecondJti = "10111213-1415-4617-9819-1a1b1c1d1e1f";
 
-struct Harness {
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Paths paths;
-  Config config;
-
-  Harness() {
-    Environment env;
-    env.uid = getuid();
-    auto parsed = ParseConfig(kConfig, "/cfg", env);
-    REQUIRE(parsed.ok());
-    config = std::move(parsed.value());
+struct Harness : EngineHarness {
+  Harness() : EngineHarness(kConfig) {
     store.items["cy/app-secret"] = std::string(kAppSecret);
     store.items["bare/app-secret"] = std::string(kAppSecret);
   }
 
   Result<Credential> Exchange(std::string_view profile) {
-    ExchangeContext ctx{*config.Find(profile).value(), store, http, clock, random, paths, getuid(),
-                        clock.In(30), log};
+    ExchangeContext ctx = Context(profile);
     ExchangeFn fn = FindExchange(PresetExchanges(), "cylance");
     REQUIRE((fn != nullptr));
     return RunExchange(ctx, fn);
@@ -80,15 +66,6 @@ struct Harness {
     return *claims;
   }
 };
-
-std::vector<std::string> Split(const std::string& jwt) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t dot; (dot = jwt.find('.', start)) != std::string::npos; start = dot + 1)
-    parts.push_back(jwt.substr(start, dot - start));
-  parts.push_back(jwt.substr(start));
-  return parts;
-}
 
 }  // namespace
 

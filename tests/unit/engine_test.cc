@@ -4,12 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include "cache.h"
 #include "crypto.h"
 #include "engine_commands.h"
-#include "fakes.h"
+#include "engine_harness.h"
 #include "preset_registry.h"
 #include "text.h"
 
@@ -18,52 +16,18 @@ using namespace tokex::testing;
 
 namespace {
 
-// CA_FILE becomes a file of the test's own.
+// CA_FILE becomes the harness's ca_file.
 constexpr std::string_view kXdrConfig =
     "[profile \"xdr\"]\npreset = cisco-xdr\nclient-id = client-abc\nbase-url = https://127.0.0.1:9\n"
     "ca-file = CA_FILE\n"
     "[profile \"o2\"]\npreset = oauth2\nclient-id = id&1\ntoken-url = https://idp/token\nclient-auth = post\n"
     "scopes = read write\n";
 
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  std::string ca_file;
-  Config config;
-  Paths paths;
-  ObtainOptions options;
-  EngineDeps deps{http,
-                  clock,
-                  random,
-                  PresetExchanges(),
-                  [this](const Profile&) { return std::unique_ptr<SecretStore>(new ForwardingStore(store)); },
-                  paths,
-                  getuid(),
-                  log};
-
-  Harness() {
-    Environment env;
-    env.uid = getuid();
-    std::string text(kXdrConfig);
-    ca_file = tmp.path + "/ca.pem";
-    text.replace(text.find("CA_FILE"), 7, ca_file);
-    std::ofstream(ca_file) << "-----BEGIN CERTIFICATE-----\n";
-    auto parsed = ParseConfig(text, "/cfg", env);
-    REQUIRE(parsed.ok());
-    config = std::move(parsed.value());
-    options.deadline = clock.In(30);
-    paths.cache_dir = tmp.path + "/cache";
-    paths.state_dir = tmp.path + "/state";
+struct Harness : EngineHarness {
+  Harness() : EngineHarness(kXdrConfig, PresetExchanges()) {
     store.items["xdr/client-secret"] = "s3cret:x";
     store.items["o2/client-secret"] = "p&q=r s";
   }
-
-  const Profile& P(std::string_view name) { return *config.Find(name).value(); }
-  Result<Credential> Obtain(std::string_view name) { return ObtainCredential(P(name), options, deps); }
 };
 
 }  // namespace

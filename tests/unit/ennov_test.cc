@@ -1,12 +1,8 @@
 // The ennov-insight preset against scripted answers: seed 004's steps.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <fstream>
-
+#include "engine_harness.h"
 #include "ennov_insight.h"
-#include "fakes.h"
-#include "obtain.h"
 #include "oauth_callback.h"
 #include "preset_registry.h"
 
@@ -15,53 +11,18 @@ using namespace tokex::testing;
 
 namespace {
 
-HttpResponse Answer(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
-}
-
 const std::vector<std::pair<std::string, std::string>> kCsrf = {
     {"x-csrf-header", "X-CSRF-TOKEN"}, {"x-csrf-param", "_csrf"}, {"x-csrf-token", "40d67d97-fb28-4a78-a111-5bae0ee706bb"}};
 
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Config config;
-  Paths paths;
-  ObtainOptions options;
-  EngineDeps deps{http,
-                  clock,
-                  random,
-                  PresetExchanges(),
-                  [this](const Profile&) { return std::unique_ptr<SecretStore>(new ForwardingStore(store)); },
-                  paths,
-                  getuid(),
-                  log};
-
-  explicit Harness(std::string extra = "", std::string base = "https://rim.example.com:8443/insight") {
-    Environment env;
-    env.uid = getuid();
-    auto parsed = ParseConfig("[profile \"rim\"]\npreset = ennov-insight\ntenant = t1\nclient-id = app1\n"
-                              "grant = client_credentials\nbase-url = " + base + "\n" + extra,
-                              "/cfg", env);
-    REQUIRE(parsed.ok());
-    config = std::move(parsed.value());
-    options.deadline = clock.In(30);
-    paths.cache_dir = tmp.path + "/cache";
-    paths.state_dir = tmp.path + "/state";
+struct Harness : EngineHarness {
+  explicit Harness(std::string extra = "", std::string base = "https://rim.example.com:8443/insight")
+      : EngineHarness("[profile \"rim\"]\npreset = ennov-insight\ntenant = t1\nclient-id = app1\n"
+                      "grant = client_credentials\nbase-url = " + base + "\n" + extra,
+                      PresetExchanges()) {
     store.items["rim/client-secret"] = "app-secret";
     // Step 1: the Azure AD token.
     http.Reply(200, R"({"token_type":"Bearer","expires_in":3599,"access_token":"AZ.TOKEN"})");
   }
-
-  Result<Credential> Obtain() { return ObtainCredential(*config.Find("rim").value(), options, deps); }
 };
 
 }  // namespace

@@ -76,6 +76,16 @@ inline Error TransientError(std::string message) {
   return e;
 }
 
+/// An HTTP answer as a server gives one.
+inline HttpResponse Answer(long status, std::string body,
+                           std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers = std::move(headers);
+  return r;
+}
+
 /// Answers requests from a queue of scripted responses and records them.
 class ScriptedHttp : public HttpClient {
  public:
@@ -97,11 +107,7 @@ class ScriptedHttp : public HttpClient {
   double cost = 0;
 
   void Reply(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpResponse r;
-    r.status = status;
-    r.body = std::move(body);
-    r.headers = std::move(headers);
-    script.emplace_back(std::move(r));
+    script.emplace_back(Answer(status, std::move(body), std::move(headers)));
   }
 
   Result<HttpResponse> Send(const HttpRequest& request) override {

@@ -1,17 +1,12 @@
 #include "jwt.h"
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "crypto.h"
-#include "temp_dir.h"
+#include "test_data.h"
 
 namespace {
 
@@ -19,6 +14,14 @@ using tokex::JwtAlg;
 using tokex::JwtKey;
 using tokex::PrivateKey;
 using tokex::Secret;
+using tokex::testing::DataPath;
+using tokex::testing::DecodePart;
+using tokex::testing::kPssOpts;
+using tokex::testing::OpensslVerifier;
+using tokex::testing::Quote;
+using tokex::testing::ReadFile;
+using tokex::testing::Run;
+using tokex::testing::Split;
 
 // RFC 7515 Appendix A.1 and A.2: the exact bytes, CR LF and all.
 constexpr std::string_view kA1Header = "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}";
@@ -43,70 +46,11 @@ constexpr std::string_view kA2Jws =
 // openssl x509 -in rfc7515_a2_cert.pem -outform DER | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '='
 constexpr std::string_view kA2CertThumbprint = "cBeqxv7GBjCccOi0l5vGaxEZ5-hiVqaZmjpGb4xL_5c";
 
-std::string DataPath(std::string_view name) { return std::string(TOKEX_TEST_DATA_DIR) + "/" + std::string(name); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-// True when the shell command exits 0; its output is dropped.
-bool Run(const std::string& command) {
-  int status = std::system((command + " >/dev/null 2>&1").c_str());
-  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
 PrivateKey LoadKey(const std::string& path) {
   auto key = PrivateKey::FromPem(Secret(ReadFile(path)), "the test key");
   REQUIRE_MESSAGE(key.ok(), key.error().message);
   return std::move(key).value();
 }
-
-std::vector<std::string> Split(std::string_view token) {
-  std::vector<std::string> parts;
-  std::stringstream in{std::string(token)};
-  for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
-  return parts;
-}
-
-std::string DecodePart(const std::string& part) {
-  std::string out;
-  REQUIRE(tokex::DecodeBase64Url(part, &out));
-  return out;
-}
-
-// Checks a JWS signature with the openssl command line, which shares no code with SignJws.
-class CliVerifier {
- public:
-  explicit CliVerifier(const std::string& key_path) : pub_(dir_.path + "/pub.pem") {
-    REQUIRE(Run("openssl pkey -in " + Quote(key_path) + " -pubout -out " + Quote(pub_)));
-  }
-
-  bool Verifies(std::string_view signing_input, std::string_view signature, std::string_view sigopts) {
-    std::string input = dir_.path + "/input.txt";
-    std::string sig = dir_.path + "/sig.bin";
-    WriteFile(input, signing_input);
-    WriteFile(sig, signature);
-    return Run("openssl dgst -sha256 " + std::string(sigopts) + " -verify " + Quote(pub_) + " -signature " +
-               Quote(sig) + " " + Quote(input));
-  }
-
- private:
-  tokex::testing::TempDir dir_;
-  std::string pub_;
-};
-
-constexpr std::string_view kPssOpts =
-    "-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:sha256";
 
 }  // namespace
 
@@ -151,7 +95,7 @@ TEST_CASE("RS256 signatures verify with the openssl CLI; a flipped byte does not
   std::string input = parts[0] + "." + parts[1];
   std::string sig = DecodePart(parts[2]);
   CHECK(sig.size() == 256);
-  CliVerifier cli(DataPath("rfc7515_a2_key.pem"));
+  OpensslVerifier cli(DataPath("rfc7515_a2_key.pem"));
   CHECK(cli.Verifies(input, sig, ""));
   CHECK_FALSE(cli.Verifies(input, sig, kPssOpts));
   sig[100] = static_cast<char>(sig[100] ^ 0x01);
@@ -169,7 +113,7 @@ TEST_CASE("PS256 signatures verify with the openssl CLI as PSS, salt 32, MGF1-SH
   std::string input = parts[0] + "." + parts[1];
   std::string sig = DecodePart(parts[2]);
   CHECK(sig.size() == 256);
-  CliVerifier cli(DataPath("rfc7515_a2_key.pem"));
+  OpensslVerifier cli(DataPath("rfc7515_a2_key.pem"));
   CHECK(cli.Verifies(input, sig, kPssOpts));
   // The salt really is 32 bytes, and the padding really is PSS.
   CHECK_FALSE(cli.Verifies(input, sig, "-sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:20"));

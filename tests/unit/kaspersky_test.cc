@@ -4,12 +4,8 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "crypto.h"
-#include "fakes.h"
-#include "obtain.h"
+#include "engine_harness.h"
 #include "preset_registry.h"
 #include "rotation.h"
 #include "text.h"
@@ -19,7 +15,7 @@ using namespace tokex::testing;
 
 namespace {
 
-// The seed's sample client id; CA_FILE becomes a file of the test's own.
+// The seed's sample client id; CA_FILE becomes the harness's ca_file.
 constexpr std::string_view kConfig =
     "[profile \"mdr\"]\npreset = kaspersky-mdr\nclient-id = 9ed43ed54sAmpleIdf349323951f\nca-file = CA_FILE\n";
 constexpr std::string_view kUrl = "https://mdr.kaspersky.com/api/v1/9ed43ed54sAmpleIdf349323951f/session/confirm";
@@ -34,56 +30,15 @@ std::string Jwt(std::string_view tag, int64_t exp) {
          Base64Url(R"({"sub":")" + std::string(tag) + R"(","exp":)" + std::to_string(exp) + "}") + ".c2lnbmF0dXJl";
 }
 
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  std::string ca_file;
-  Config config;
-  Paths paths;
-  ObtainOptions options;
-  EngineDeps deps{http,
-                  clock,
-                  random,
-                  PresetExchanges(),
-                  [this](const Profile&) { return std::unique_ptr<SecretStore>(new ForwardingStore(store)); },
-                  paths,
-                  getuid(),
-                  log};
+struct Harness : EngineHarness {
   // The refresh token a person stored, and the two the server hands out.
   std::string r1 = Jwt("r1", clock.now + 30 * 86400);
   std::string r2 = Jwt("r2", clock.now + 30 * 86400 + 60);
   std::string r3 = Jwt("r3", clock.now + 30 * 86400 + 120);
 
-  Harness() {
-    Environment env;
-    env.uid = getuid();
-    std::string text(kConfig);
-    ca_file = tmp.path + "/DigiCertGlobalRootG2.crt.pem";
-    text.replace(text.find("CA_FILE"), 7, ca_file);
-    std::ofstream(ca_file) << "-----BEGIN CERTIFICATE-----\n";
-    auto parsed = ParseConfig(text, "/cfg", env);
-    REQUIRE(parsed.ok());
-    config = std::move(parsed.value());
-    options.deadline = clock.In(30);
-    paths.cache_dir = tmp.path + "/cache";
-    paths.state_dir = tmp.path + "/state";
-    store.items["mdr/refresh-token"] = r1;
-  }
-
-  Result<Credential> Obtain() { return ObtainCredential(*config.Find("mdr").value(), options, deps); }
+  Harness() : EngineHarness(kConfig, PresetExchanges()) { store.items["mdr/refresh-token"] = r1; }
 
   std::string Stored() { return store.items["mdr/refresh-token"]; }
-
-  std::string Recovered() {
-    std::ifstream f(RecoveryPath(paths, "mdr"));
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-  }
 
   // The seed's answer: the access token and the next refresh token, no
   // expires_in.
@@ -152,7 +107,7 @@ TEST_CASE("a store that refuses the new refresh token: no credential, the token 
   std::string path = RecoveryPath(h.paths, "mdr");
   CHECK(c.error().message.find("saved in " + path) != std::string::npos);
   CHECK(c.error().message.find("'tokex secret set mdr refresh-token < " + path + "'") != std::string::npos);
-  CHECK(h.Recovered() == h.r2 + "\n");
+  CHECK(h.Recovered("mdr") == h.r2 + "\n");
   CHECK(h.Stored() == h.r1);
 
   // The stored one is spent: the server refuses it, the recovered one works.
@@ -228,7 +183,7 @@ TEST_CASE("an answer whose access token cannot be used still leaves its new refr
   REQUIRE_FALSE(c.ok());
   CHECK(c.error().kind == ErrorKind::kStore);
   CHECK(c.error().message.find(RecoveryPath(h.paths, "mdr")) != std::string::npos);
-  CHECK(h.Recovered() == h.r3 + "\n");
+  CHECK(h.Recovered("mdr") == h.r3 + "\n");
   std::string said = h.Said(c);
   for (const std::string& t : {h.r1, h.r2, h.r3}) CHECK(said.find(t) == std::string::npos);
 }

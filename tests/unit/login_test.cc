@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "crypto.h"
-#include "fakes.h"
+#include "engine_harness.h"
 #include "oauth_callback.h"
 
 using namespace tokex;
@@ -37,16 +37,11 @@ std::string Visit(int port, const std::string& request) {
 
 std::string Get(const std::string& target) { return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"; }
 
-struct LoginHarness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Paths paths;
+// Profile "az", made by hand, of the public client "app1"; a sign-in waits
+// for a person, so its context has 600 s.
+struct LoginHarness : EngineHarness {
   Profile profile;
-  ExchangeContext ctx{profile, store, http, clock, random, paths, getuid(), clock.In(600), log};
+  ExchangeContext ctx = Context(profile, 600);
 
   LoginHarness() {
     profile.name = "az";
@@ -221,4 +216,17 @@ TEST_CASE("device authorization answers that cannot be used") {
     REQUIRE_FALSE(d.ok());
     CHECK(d.error().ExitCode() == 5);
   }
+}
+
+TEST_CASE("a device sign-in may take longer than one request's timeout: each poll gets its own") {
+  LoginHarness h;
+  h.profile.timeout = 30;
+  h.ctx.deadline = h.clock.In(30);
+  h.http.Reply(200, R"({"device_code":"D","user_code":"U","verification_uri":"https://login.example/device",)"
+                    R"("expires_in":900,"interval":5})");
+  for (int i = 0; i < 100; ++i) h.http.Reply(400, R"({"error":"authorization_pending"})");  // 500 s of waiting
+  h.http.Reply(200, R"({"access_token":"A1","expires_in":3600,"refresh_token":"R1"})");
+  auto answer = LoginWithDeviceCode(h.ctx, kHooks);
+  REQUIRE(answer.ok());
+  CHECK(h.http.seen.size() == 102);
 }

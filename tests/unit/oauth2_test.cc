@@ -2,20 +2,16 @@
 // grant and client authentication (RFC 6749, RFC 7523), the assertions it
 // signs, and the rotation of refresh tokens.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "crypto.h"
+#include "engine_harness.h"
 #include "exchange.h"
-#include "fakes.h"
 #include "jwt.h"
 #include "rotation.h"
+#include "test_data.h"
 
 namespace tokex {
 Result<Credential> ExchangeOauth2(ExchangeContext& ctx);
@@ -43,45 +39,20 @@ constexpr std::string_view kJti2 = "10111213-1415-4617-9819-1a1b1c1d1e1f";
 // The x5t#S256 of rfc7515_a2_cert.pem (see tests/unit/data/README.md).
 constexpr std::string_view kCertThumbprint = "cBeqxv7GBjCccOi0l5vGaxEZ5-hiVqaZmjpGb4xL_5c";
 
-std::string DataPath(std::string_view name) { return std::string(TOKEX_TEST_DATA_DIR) + "/" + std::string(name); }
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // One profile "p" of preset oauth2 with `extra` config lines, its store
 // holding a client secret, a refresh token and the RFC 7515 A.2 key.
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Paths paths;
-  Config config;
-
-  explicit Harness(std::string_view extra) {
-    Environment env;
-    env.uid = getuid();
-    std::string text = "[profile \"p\"]\npreset = oauth2\nclient-id = " + std::string(kClientId) +
-                       "\ntoken-url = " + std::string(kTokenUrl) + "\n" + std::string(extra);
-    auto parsed = ParseConfig(text, "/cfg", env);
-    REQUIRE_MESSAGE(parsed.ok(), parsed.error().message);
-    config = std::move(parsed.value());
+struct Harness : EngineHarness {
+  explicit Harness(std::string_view extra)
+      : EngineHarness("[profile \"p\"]\npreset = oauth2\nclient-id = " + std::string(kClientId) +
+                      "\ntoken-url = " + std::string(kTokenUrl) + "\n" + std::string(extra)) {
     REQUIRE_MESSAGE(config.Find("p").ok(), config.Find("p").error().message);
-    paths.state_dir = tmp.path + "/state";
     store.items["p/client-secret"] = kSecret;
     store.items["p/refresh-token"] = "RT-1";
     store.items["p/private-key"] = ReadFile(DataPath("rfc7515_a2_key.pem"));
   }
 
-  const Profile& P() { return *config.Find("p").value(); }
-
   Result<Credential> Exchange() {
-    ExchangeContext ctx{P(), store, http, clock, random, paths, getuid(), clock.In(30), log};
+    ExchangeContext ctx = Context(P());
     return ExchangeOauth2(ctx);
   }
 
@@ -130,20 +101,7 @@ std::string Field(std::string_view body, std::string_view name) {
   return {};
 }
 
-std::vector<std::string> Split(std::string_view token) {
-  std::vector<std::string> parts;
-  size_t at = 0;
-  for (size_t dot; (dot = token.find('.', at)) != std::string_view::npos; at = dot + 1)
-    parts.emplace_back(token.substr(at, dot - at));
-  parts.emplace_back(token.substr(at));
-  return parts;
-}
-
-std::string JwtHeader(std::string_view jwt) {
-  std::string out;
-  REQUIRE(DecodeBase64Url(Split(jwt).at(0), &out));
-  return out;
-}
+std::string JwtHeader(std::string_view jwt) { return DecodePart(Split(jwt).at(0)); }
 
 std::string JwtClaims(std::string_view jwt) {
   auto claims = DecodeJwtClaims(jwt);
@@ -158,24 +116,10 @@ std::string Claims(std::string_view iss, std::string_view sub, std::string_view 
          std::to_string(now) + R"(,"exp":)" + std::to_string(now + 300) + "}";
 }
 
-bool Run(const std::string& command) {
-  int status = std::system((command + " >/dev/null 2>&1").c_str());
-  return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 // Whether the openssl command (no code shared with tokex) finds `jwt`
 // signed RS256 by the key of rfc7515_a2_cert.pem.
 bool VerifiesRs256(std::string_view jwt) {
-  TempDir dir;
-  std::vector<std::string> parts = Split(jwt);
-  REQUIRE(parts.size() == 3);
-  std::string sig;
-  REQUIRE(DecodeBase64Url(parts[2], &sig));
-  std::ofstream(dir.path + "/input", std::ios::binary) << parts[0] << "." << parts[1];
-  std::ofstream(dir.path + "/sig", std::ios::binary) << sig;
-  std::string d = "'" + dir.path + "/";
-  return Run("openssl x509 -in '" + DataPath("rfc7515_a2_cert.pem") + "' -pubkey -noout -out " + d + "pub.pem'") &&
-         Run("openssl dgst -sha256 -verify " + d + "pub.pem' -signature " + d + "sig' " + d + "input'");
+  return OpensslVerifier(DataPath("rfc7515_a2_cert.pem")).VerifiesJws(Split(jwt), "");
 }
 
 }  // namespace
@@ -402,29 +346,25 @@ TEST_CASE("Oauth2Secrets: what each grant and client authentication spends") {
 }
 
 TEST_CASE("a missing secret is the store's error, before any request") {
-  Harness basic("");
-  basic.store.items.erase("p/client-secret");
-  auto c = basic.Exchange();
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().kind == ErrorKind::kStore);
-  CHECK(c.error().message.find("tokex secret set p client-secret") != std::string::npos);
-
-  Harness jwt("grant = jwt-bearer\nclient-auth = none\n");
-  jwt.store.items.erase("p/private-key");
-  c = jwt.Exchange();
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().kind == ErrorKind::kStore);
-  CHECK(c.error().message.find("tokex secret set p private-key") != std::string::npos);
-
-  Harness refresh("grant = refresh_token\n");
-  refresh.store.items.erase("p/refresh-token");
-  c = refresh.Exchange();
-  REQUIRE_FALSE(c.ok());
-  CHECK(c.error().kind == ErrorKind::kStore);
-  CHECK(c.error().message.find("tokex secret set p refresh-token") != std::string::npos);
-  CHECK(basic.http.seen.empty());
-  CHECK(jwt.http.seen.empty());
-  CHECK(refresh.http.seen.empty());
+  struct Row {
+    std::string_view config;
+    std::string_view secret;  // removed from the store
+  };
+  const std::vector<Row> rows = {
+      {"", "client-secret"},
+      {"grant = jwt-bearer\nclient-auth = none\n", "private-key"},
+      {"grant = refresh_token\n", "refresh-token"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.config);
+    Harness h(row.config);
+    h.store.items.erase("p/" + std::string(row.secret));
+    auto c = h.Exchange();
+    REQUIRE_FALSE(c.ok());
+    CHECK(c.error().kind == ErrorKind::kStore);
+    CHECK(c.error().message.find("tokex secret set p " + std::string(row.secret)) != std::string::npos);
+    CHECK(h.http.seen.empty());
+  }
 }
 
 TEST_CASE("a refusal says what to check, by the server's error, and quotes no secret") {

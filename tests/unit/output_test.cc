@@ -13,6 +13,18 @@ Credential Bearer(std::string_view token) {
   return tokex::MakeBearerCredential(Secret(token), "bearer", 1000, 1600, "a b");
 }
 
+// Every format refuses a bearer token of `bad`, and does not quote it.
+void CheckRefusedInEveryFormat(const char* bad) {
+  CAPTURE(bad);
+  Credential c = Bearer(bad);
+  for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
+    auto out = FormatCredential(f, c);
+    REQUIRE_FALSE(out.ok());
+    CHECK(out.error().kind == tokex::ErrorKind::kNetwork);
+    CHECK(out.error().message.find(bad) == std::string::npos);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("curl config quoting") {
@@ -36,29 +48,12 @@ TEST_CASE("quotes and backslashes in a token cannot break out of the curl config
 }
 
 TEST_CASE("CR, LF and other control characters are refused in every format") {
-  for (const char* bad : {"a\r\nX-Evil: 1", "a\nb", "a\x01", "a\x7f"}) {
-    CAPTURE(bad);
-    Credential c = Bearer(bad);
-    for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
-      auto out = FormatCredential(f, c);
-      REQUIRE_FALSE(out.ok());
-      CHECK(out.error().kind == tokex::ErrorKind::kNetwork);
-      CHECK(out.error().message.find(bad) == std::string::npos);
-    }
-  }
+  for (const char* bad : {"a\r\nX-Evil: 1", "a\nb", "a\x01", "a\x7f"}) CheckRefusedInEveryFormat(bad);
 }
 
 TEST_CASE("C1 controls and invalid UTF-8 are refused in every format") {
-  for (const char* bad : {"a\xc2\x85" "b", "a\xc2\x9b" "2J", "a\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80"}) {
-    CAPTURE(bad);
-    Credential c = Bearer(bad);
-    for (OutputFormat f : {OutputFormat::kToken, OutputFormat::kHeader, OutputFormat::kCurl, OutputFormat::kJson}) {
-      auto out = FormatCredential(f, c);
-      REQUIRE_FALSE(out.ok());
-      CHECK(out.error().kind == tokex::ErrorKind::kNetwork);
-      CHECK(out.error().message.find(bad) == std::string::npos);
-    }
-  }
+  for (const char* bad : {"a\xc2\x85" "b", "a\xc2\x9b" "2J", "a\xff", "a\xc3", "\xc0\xaf", "\xed\xa0\x80"})
+    CheckRefusedInEveryFormat(bad);
   CHECK(FormatCredential(OutputFormat::kToken, Bearer("caf\xc3\xa9")).value() == "caf\xc3\xa9\n");
 }
 

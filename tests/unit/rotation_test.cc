@@ -5,10 +5,9 @@
 #include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
 #include "crypto.h"
-#include "fakes.h"
+#include "engine_harness.h"
 #include "text.h"
 
 using namespace tokex;
@@ -16,28 +15,16 @@ using namespace tokex::testing;
 
 namespace {
 
-struct Harness {
-  TempDir tmp;
-  MemoryStore store;
-  ScriptedHttp http;
-  FakeClock clock;
-  CountingRandom random;
-  RecordingDiagnostics log;
-  Paths paths;
+// Profile "mdr", made by hand, whose refresh token is "old-token"; its
+// recovery copies go under tmp/state/tokex.
+struct Harness : EngineHarness {
   Profile profile;
-  ExchangeContext ctx{profile, store, http, clock, random, paths, getuid(), clock.In(30), log};
+  ExchangeContext ctx = Context(profile);
 
   Harness() {
     paths.state_dir = tmp.path + "/state/tokex";
     profile.name = "mdr";
     store.items["mdr/refresh-token"] = "old-token";
-  }
-
-  std::string Recovered() {
-    std::ifstream f(RecoveryPath(paths, "mdr"));
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
   }
 };
 
@@ -61,7 +48,7 @@ TEST_CASE("a store that refuses the new value leaves it in the recovery file, an
   CHECK(s.error().message.find(path) != std::string::npos);
   CHECK(s.error().message.find("tokex secret set mdr refresh-token < " + path) != std::string::npos);
   CHECK(s.error().message.find("new-token") == std::string::npos);
-  CHECK(h.Recovered() == "new-token\n");
+  CHECK(h.Recovered("mdr") == "new-token\n");
   struct stat st {};
   REQUIRE(stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -87,7 +74,7 @@ TEST_CASE("a store whose value changed meanwhile is not overwritten; the new val
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message.find("changed while exchanging") != std::string::npos);
   CHECK(h.store.items["mdr/refresh-token"] == "set-by-a-person");
-  CHECK(h.Recovered() == "new-token\n");
+  CHECK(h.Recovered("mdr") == "new-token\n");
 }
 
 TEST_CASE("when even the recovery file cannot be written, the error says the value is lost") {
@@ -223,7 +210,7 @@ TEST_CASE("no rotated token is lost: a failed store write is recovered by the ne
   h.store.fail_writes = true;
   auto first = Rotate(h, server);
   REQUIRE_FALSE(first.ok());  // the credential is not used: its refresh token is only in the recovery file
-  CHECK(h.Recovered() == "second\n");
+  CHECK(h.Recovered("mdr") == "second\n");
   CHECK(h.store.items["mdr/refresh-token"] == "old-token");  // spent: the server refuses it now
   h.store.fail_writes = false;
   server.next = "third";

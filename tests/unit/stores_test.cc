@@ -51,6 +51,19 @@ struct Harness {
 
 bool Mentions(const Error& e, std::string_view text) { return e.message.find(text) != std::string::npos; }
 
+// The store refuses the stored refresh token `bad`, in Get and in Has
+// alike, naming `where` it is kept and not quoting it.
+void CheckRefused(SecretStore& store, std::string_view bad, std::string_view where) {
+  auto got = store.Get("ci.prod", "refresh-token");
+  REQUIRE_FALSE(got.ok());
+  CHECK(got.error().kind == ErrorKind::kStore);
+  CHECK(Mentions(got.error(), where));
+  CHECK_FALSE(Mentions(got.error(), bad));
+  auto has = store.Has("ci.prod", "refresh-token");
+  REQUIRE_FALSE(has.ok());
+  CHECK(has.error().message == got.error().message);
+}
+
 }  // namespace
 
 TEST_CASE("the env store reads TOKEX_<PROFILE>_<NAME> and refuses every write") {
@@ -82,14 +95,7 @@ TEST_CASE("the env store refuses a value with a control character or invalid UTF
     CAPTURE(bad);
     h.env.vars["TOKEX_CI_PROD_REFRESH_TOKEN"] = bad;
     auto store = h.Open();
-    auto got = store->Get("ci.prod", "refresh-token");
-    REQUIRE_FALSE(got.ok());
-    CHECK(got.error().kind == ErrorKind::kStore);
-    CHECK(Mentions(got.error(), "$TOKEX_CI_PROD_REFRESH_TOKEN"));
-    CHECK_FALSE(Mentions(got.error(), bad));
-    auto has = store->Has("ci.prod", "refresh-token");
-    REQUIRE_FALSE(has.ok());
-    CHECK(has.error().message == got.error().message);
+    CheckRefused(*store, bad, "$TOKEX_CI_PROD_REFRESH_TOKEN");
   }
 }
 
@@ -110,14 +116,7 @@ TEST_CASE("the file store refuses a value with a control character or invalid UT
   for (std::string bad : {"two\n\n", "a\nb", "a\rb", "\ttab", "nel\xc2\x85" "x", "csi\xc2\x9b" "2J", "raw\xff"}) {
     CAPTURE(bad);
     h.WriteByHand("refresh-token", bad);
-    auto got = store->Get("ci.prod", "refresh-token");
-    REQUIRE_FALSE(got.ok());
-    CHECK(got.error().kind == ErrorKind::kStore);
-    CHECK(Mentions(got.error(), h.SecretPath("refresh-token")));
-    CHECK_FALSE(Mentions(got.error(), bad));
-    auto has = store->Has("ci.prod", "refresh-token");
-    REQUIRE_FALSE(has.ok());
-    CHECK(has.error().message == got.error().message);
+    CheckRefused(*store, bad, h.SecretPath("refresh-token"));
   }
 }
 
