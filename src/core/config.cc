@@ -225,7 +225,7 @@ class ProfileBuilder {
         if (one.empty()) continue;
         Result<Url> url = ParseUrl(one);
         if (!url) return Fail("match", url.error().message);
-        p_->match.emplace_back(one);
+        p_->match.push_back(std::move(url.value()));
       }
     }
     return Success();
@@ -328,6 +328,41 @@ Result<const Profile*> Config::Find(std::string_view name) const {
   else
     msg += ": profiles there are " + JoinOr(names);
   return MakeError(ErrorKind::kUsage, msg);
+}
+
+namespace {
+
+// The path of a URL without its query or fragment.
+std::string_view PathOf(const Url& url) {
+  std::string_view p = url.path;
+  return p.substr(0, p.find_first_of("?#"));
+}
+
+// Whether `prefix` covers `path` in whole segments.
+bool PathCovers(std::string_view prefix, std::string_view path) {
+  if (!path.starts_with(prefix)) return false;
+  return prefix.size() == path.size() || prefix.ends_with('/') || path[prefix.size()] == '/';
+}
+
+}  // namespace
+
+const Profile* Config::Match(const Url& url, bool with_path) const {
+  const Profile* best = nullptr;
+  size_t best_length = 0;
+  for (const Profile& p : profiles) {
+    if (p.error) continue;
+    for (const Url& m : p.match) {
+      if (m.scheme != url.scheme || m.host != url.host || m.port != url.port) continue;
+      std::string_view prefix = PathOf(m);
+      if (with_path && !PathCovers(prefix, PathOf(url))) continue;
+      size_t length = with_path ? prefix.size() : 0;
+      if (best == nullptr || length > best_length) {
+        best = &p;
+        best_length = length;
+      }
+    }
+  }
+  return best;
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source, const Environment& env) {

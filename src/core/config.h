@@ -14,6 +14,7 @@
 #include "preset_catalog.h"
 #include "result.h"
 #include "store_catalog.h"
+#include "url.h"
 
 namespace tokex {
 
@@ -41,7 +42,7 @@ struct Profile {
   std::string certificate;  ///< "~/" expanded; empty when not set
   int64_t timeout = 30;   ///< seconds, whole exchange
   int64_t refresh_margin = 120;
-  std::vector<std::string> match;
+  std::vector<Url> match;  ///< the URL prefixes that select this profile in the helpers
   std::string username;
   const StoreInfo* store = &DefaultStore();
   std::string env_name;
@@ -69,6 +70,14 @@ struct Config {
   /// own validation error, or "no profile" naming the config file and
   /// suggesting a near name.
   Result<const Profile*> Find(std::string_view name) const;
+
+  /// The usable profile whose `match` covers `url`: the same scheme, host
+  /// and port, and (when `with_path`) a path within the match's path, in
+  /// whole segments ("/org" covers "/org" and "/org/repo", not "/orgx").
+  /// Without a path (git sends one only with credential.useHttpPath),
+  /// scheme, host and port decide. The longest matching path wins, then
+  /// the first profile in the file; nullptr when none covers `url`.
+  const Profile* Match(const Url& url, bool with_path) const;
 };
 
 /// Parses and validates config text. A syntax error, or a section that is

@@ -19,6 +19,8 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kCookies, PrintCredentialCommand},
     EngineCommand{CommandId::kSecret, SecretCommand},
     EngineCommand{CommandId::kLogin, LoginCommand},
+    EngineCommand{CommandId::kExec, ExecCommand},
+    EngineCommand{CommandId::kEnv, EnvCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
 };
 
@@ -45,11 +47,7 @@ Status RunTokex(const ReceivedHandOff& in, const Environment& env, EngineService
     Result<FrontStep> step = inv->command->front(ctx);
     return step ? Success() : Status(step.error());
   }
-  EngineDeps deps{services.http,      services.clock,
-                  services.random,    services.exchanges,
-                  [&](const Profile& p) { return OpenStore(services.stores, {p, env, paths}); },
-                  paths,              env.uid,
-                  log};
+  EngineDeps deps = MakeEngineDeps(services, env, paths, log);
   return handler(ctx, deps);
 }
 
@@ -61,11 +59,24 @@ struct EngineFront {
 
 constexpr std::array kFronts = {
     EngineFront{"tokex", RunTokex},
+    EngineFront{"git-credential-tokex", RunGitCredential},
+    EngineFront{"docker-credential-tokex", RunDockerCredential},
 };
 
 }  // namespace
 
 std::span<const EngineCommand> EngineCommands() { return kEngineCommands; }
+
+EngineDeps MakeEngineDeps(EngineServices& services, const Environment& env, const Paths& paths, Diagnostics& log) {
+  return EngineDeps{services.http,
+                    services.clock,
+                    services.random,
+                    services.exchanges,
+                    [&services, &env, &paths](const Profile& p) { return OpenStore(services.stores, {p, env, paths}); },
+                    paths,
+                    env.uid,
+                    log};
+}
 
 int RunEngine(std::span<const std::string> argv, const Environment& env, EngineServices& services, Io io) {
   std::string_view self = argv.empty() ? "" : std::string_view(argv[0]);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "environment.h"
 #include "exchange.h"
+#include "handoff.h"
 #include "obtain.h"
 #include "result.h"
 #include "secret_store.h"
@@ -39,6 +40,16 @@ struct EngineServices {
   std::span<const PresetExchange> exchanges;
   std::span<const StoreFactory> stores;
 };
+
+/// The engine's deps for one command: `services`, and a store factory
+/// bound to `env` and `paths` (which must outlive the result).
+EngineDeps MakeEngineDeps(EngineServices& services, const Environment& env, const Paths& paths, Diagnostics& log);
+
+/// The engine's side of each helper front (a file each): runs the request
+/// the front read (on stdin, see handoff.h) to its end, answering in the
+/// helper's protocol. Errors are returned for RunEngine to print.
+Status RunGitCredential(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io);
+Status RunDockerCredential(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io);
 
 /// Runs `argv` as the front named by argv[0] would have ("tokex", or a
 /// path ending in it; anything else, such as tokex-engine run by hand,

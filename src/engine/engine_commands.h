@@ -21,6 +21,12 @@ Status SecretCommand(const CommandContext& ctx, EngineDeps& deps);
 /// login [--device] PROFILE (cmd_login.cc).
 Status LoginCommand(const CommandContext& ctx, EngineDeps& deps);
 
+/// exec PROFILE -- CMD... (cmd_exec.cc).
+Status ExecCommand(const CommandContext& ctx, EngineDeps& deps);
+
+/// env PROFILE [--github|--gitlab] (cmd_env.cc).
+Status EnvCommand(const CommandContext& ctx, EngineDeps& deps);
+
 /// status [PROFILE] (cmd_status.cc).
 Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
 

@@ -28,6 +28,9 @@ enum class CommandId {
   kJson,     ///< the credential as JSON
   kCookies,  ///< a Netscape cookie jar
   kLogin,    ///< sign in, for the first refresh token
+  kExec,     ///< run a command with the credential in its environment
+  kEnv,      ///< the credential as a variable for a shell or a CI
+  kMatch,    ///< the profile a URL selects
   kSecret,   ///< set or remove a stored secret
   kStatus,   ///< what is stored and cached
   kForget,   ///< drop cached tokens

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "cache.h"
+#include "ci_front.h"
 #include "text.h"
 #include "tokex_version.h"
 
@@ -60,6 +61,7 @@ Result<FrontStep> PrintCached(const CommandContext& ctx) {
 
 constexpr std::array kSecretActions = {"set"sv, "rm"sv};
 constexpr std::array kLoginFlags = {"--device"sv};
+constexpr std::array kEnvFlags = {"--github"sv, "--gitlab"sv};
 
 // The order here is the order of `tokex help`.
 constexpr std::array kCommands = {
@@ -78,6 +80,15 @@ constexpr std::array kCommands = {
     CommandInfo{.name = "cookies", .args = "PROFILE", .summary = "print a cookie jar: curl -b FILE, wget --load-cookies",
                 .id = CommandId::kCookies, .min_args = 1, .max_args = 1, .profile_arg = 0,
                 .format = OutputFormat::kCookies, .front = PrintCached},
+    CommandInfo{.name = "env", .args = "[--github|--gitlab] PROFILE",
+                .summary = "print NAME=value for a shell, or add it to a CI job's environment",
+                .id = CommandId::kEnv, .min_args = 1, .max_args = 1, .profile_arg = 0, .flags = kEnvFlags,
+                .front = EnvCached},
+    CommandInfo{.name = "exec", .args = "PROFILE -- CMD...",
+                .summary = "run CMD with the credential in the profile's env-name", .id = CommandId::kExec,
+                .min_args = 2, .max_args = 4096, .profile_arg = 0, .front = ExecCached},
+    CommandInfo{.name = "match", .args = "URL", .summary = "print the profile whose match covers URL",
+                .id = CommandId::kMatch, .min_args = 1, .max_args = 1, .front = MatchCommand},
     CommandInfo{.name = "secret", .args = "set|rm PROFILE NAME",
                 .summary = "store (value read from stdin) or remove a secret", .id = CommandId::kSecret,
                 .min_args = 3, .max_args = 3, .profile_arg = 1, .actions = kSecretActions},

@@ -62,7 +62,7 @@ TEST_CASE("cisco-xdr profile with defaults and region") {
   CHECK((*p)->store->name == "secret-service");
   CHECK((*p)->env_name == "XDR_TOKEN");
   REQUIRE((*p)->match.size() == 2);
-  CHECK((*p)->match[1] == "https://private.intel.eu.amp.cisco.com/");
+  CHECK((*p)->match[1].host == "private.intel.eu.amp.cisco.com");
 }
 
 TEST_CASE("region defaults to us; base-url overrides the host") {
@@ -297,4 +297,31 @@ TEST_CASE("preset keys: ranges, prefixes, URL-safe values in the token path") {
             .find("unknown key for preset oauth2") != std::string::npos);
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = c\nform-a = 1\n")
             .find("unknown key for preset cisco-xdr") != std::string::npos);
+}
+
+TEST_CASE("match: scheme, host and port exactly; the path in whole segments; the longest wins") {
+  auto c = ParseConfig("[profile \"org\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://git.example/org\n"
+                       "[profile \"repo\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://git.example/org/repo.git\n"
+                       "[profile \"host\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://registry.example:5000/\n"
+                       "[profile \"broken\"]\npreset = nope\nmatch = https://broken.example/\n",
+                       "/cfg", Env());
+  REQUIRE(c.ok());
+  auto name = [&](const char* url, bool with_path = true) -> std::string {
+    auto u = tokex::ParseUrl(url);
+    REQUIRE(u.ok());
+    const tokex::Profile* p = c->Match(*u, with_path);
+    return p ? p->name : "(none)";
+  };
+  CHECK(name("https://git.example/org/other.git") == "org");
+  CHECK(name("https://git.example/org") == "org");
+  CHECK(name("https://git.example/org/repo.git") == "repo");
+  CHECK(name("https://git.example/org/repo.git/info/refs?service=x") == "repo");
+  CHECK(name("https://git.example/orgx/a") == "(none)");
+  CHECK(name("http://git.example/org/a") == "(none)");
+  CHECK(name("https://git.example:8443/org/a") == "(none)");
+  CHECK(name("https://git.example/") == "(none)");
+  CHECK(name("https://git.example", false) == "org");  // no path: the first profile of the host
+  CHECK(name("https://registry.example:5000/v2/") == "host");
+  CHECK(name("https://registry.example:5000", false) == "host");
+  CHECK(name("https://broken.example/") == "(none)");  // an unusable profile never matches
 }

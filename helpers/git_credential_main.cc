@@ -1,0 +1,7 @@
+// git-credential-tokex: not written yet.
+#include <cstdio>
+
+int main() {
+  fputs("git-credential-tokex: not written yet\n", stderr);
+  return 1;
+}
