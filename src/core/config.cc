@@ -28,11 +28,17 @@ constexpr size_t kMaxConfigBytes = 1 << 20;
 
 // Names that change how a program or a shell loads and runs.
 constexpr std::array kUnsafeEnvNames = {
-    "PATH"sv, "IFS"sv,      "ENV"sv,        "BASH_ENV"sv,   "CDPATH"sv,  "SHELLOPTS"sv,
-    "PS4"sv,  "GLOBIGNORE"sv, "PYTHONPATH"sv, "PYTHONSTARTUP"sv, "PERL5LIB"sv, "PERL5OPT"sv,
-    "RUBYOPT"sv, "RUBYLIB"sv, "NODE_OPTIONS"sv, "JAVA_TOOL_OPTIONS"sv, "HOME"sv, "SHELL"sv,
-    "GCONV_PATH"sv, "HOSTALIASES"sv, "LOCALDOMAIN"sv, "RES_OPTIONS"sv, "TMPDIR"sv, "MALLOC_CHECK_"sv,
+    "PATH"sv,          "IFS"sv,           "ENV"sv,          "BASH_ENV"sv,       "BASHOPTS"sv,
+    "CDPATH"sv,        "SHELLOPTS"sv,     "PS4"sv,          "PROMPT_COMMAND"sv, "GLOBIGNORE"sv,
+    "PERL5LIB"sv,      "PERL5OPT"sv,      "PERLLIB"sv,      "PERL5DB"sv,        "RUBYOPT"sv,
+    "RUBYLIB"sv,       "NODE_OPTIONS"sv,  "NODE_PATH"sv,    "JAVA_TOOL_OPTIONS"sv, "_JAVA_OPTIONS"sv,
+    "JDK_JAVA_OPTIONS"sv, "HOME"sv,       "SHELL"sv,        "GCONV_PATH"sv,     "GLIBC_TUNABLES"sv,
+    "LOCPATH"sv,       "NLSPATH"sv,       "HOSTALIASES"sv,  "LOCALDOMAIN"sv,    "RES_OPTIONS"sv,
+    "TMPDIR"sv,        "MALLOC_CHECK_"sv,
 };
+// Whole families: the dynamic loader's, macOS's, bash's exported functions,
+// and every PYTHON* variable (PYTHONHOME, PYTHONINSPECT, PYTHONBREAKPOINT...).
+constexpr std::array kUnsafeEnvPrefixes = {"LD_"sv, "DYLD_"sv, "BASH_FUNC_"sv, "PYTHON"sv};
 
 // Keys under which people paste a secret into the config.
 constexpr std::array kSecretLikeKeys = {
@@ -303,8 +309,9 @@ bool IsSafeEnvName(std::string_view name) {
   for (char c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
   }
-  if (name.starts_with("LD_") || name.starts_with("DYLD_") || name.starts_with("BASH_FUNC_"))
-    return false;
+  for (std::string_view prefix : kUnsafeEnvPrefixes) {
+    if (name.starts_with(prefix)) return false;
+  }
   for (std::string_view bad : kUnsafeEnvNames) {
     if (name == bad) return false;
   }
@@ -363,6 +370,21 @@ const Profile* Config::Match(const Url& url, bool with_path) const {
     }
   }
   return best;
+}
+
+const Profile* Config::UnusableMatcher() const {
+  for (const Profile& p : profiles) {
+    if (p.error && p.settings.contains("match")) return &p;
+  }
+  return nullptr;
+}
+
+Error Config::NoMatchError(std::string_view url) const {
+  std::string msg = "no usable profile in " + source + " matches " + std::string(url);
+  if (const Profile* p = UnusableMatcher())
+    return MakeError(ErrorKind::kUsage, msg + ": profile '" + p->name + "' has a match but cannot be used: " +
+                                            p->error->message);
+  return MakeError(ErrorKind::kUsage, msg + ": add a match for it to a profile (see tokex.conf(5))");
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source, const Environment& env) {

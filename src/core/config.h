@@ -78,6 +78,15 @@ struct Config {
   /// scheme, host and port decide. The longest matching path wins, then
   /// the first profile in the file; nullptr when none covers `url`.
   const Profile* Match(const Url& url, bool with_path) const;
+
+  /// The first profile with a `match` that a configuration error makes
+  /// unusable: Match passes over it, so a URL it was meant to cover
+  /// matches nothing, or another profile. nullptr when there is none.
+  const Profile* UnusableMatcher() const;
+
+  /// Why Match found nothing for the URL shown as `url`: kUsage, naming
+  /// UnusableMatcher and its error when there is one.
+  Error NoMatchError(std::string_view url) const;
 };
 
 /// Parses and validates config text. A syntax error, or a section that is

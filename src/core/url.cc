@@ -10,9 +10,29 @@ std::string Url::HostPort() const {
   return default_port ? host : host + ":" + std::to_string(port);
 }
 
+std::string Url::ForMessage() const {
+  std::string_view p = path;
+  return scheme + "://" + HostPort() + std::string(p.substr(0, p.find_first_of("?#")));
+}
+
+namespace {
+
+// `text` without the user info of its authority ("https://u:p@h/" becomes
+// "https://...@h/"): a message may quote a URL, never a password in it.
+std::string Redacted(std::string_view text) {
+  size_t start = text.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  size_t end = text.find_first_of("/?#", start);
+  size_t at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "..." + std::string(text.substr(at));
+}
+
+}  // namespace
+
 Result<Url> ParseUrl(std::string_view text) {
   auto fail = [&](std::string_view why) {
-    return MakeError(ErrorKind::kUsage, "'" + Printable(text, 100) + "' is not a usable URL: " + std::string(why));
+    return MakeError(ErrorKind::kUsage, "'" + Printable(Redacted(text), 100) + "' is not a usable URL: " + std::string(why));
   };
   for (unsigned char c : text) {
     if (c <= 0x20 || c == 0x7f) return fail("it contains whitespace or a control character");

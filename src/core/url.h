@@ -19,6 +19,10 @@ struct Url {
 
   /// "host", or "host:port" when the port is not the scheme's default.
   std::string HostPort() const;
+
+  /// scheme://host[:port]/path without the path's query and fragment,
+  /// which may carry keys: what a message may show.
+  std::string ForMessage() const;
 };
 
 /// Parses an http:// or https:// URL. Rejects user info, whitespace and

@@ -26,10 +26,10 @@ Result<FrontStep> Version(const CommandContext& ctx) {
 }
 
 Result<FrontStep> Forget(const CommandContext& ctx) {
-  Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
-  if (!cache) return cache.error();
   std::string_view name = ctx.inv.ProfileArg();
   if (name.empty()) {
+    Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
+    if (!cache) return cache.error();
     if (Status s = cache->ForgetAll(); !s) return s.error();
     return FrontStep::kDone;
   }
@@ -37,7 +37,7 @@ Result<FrontStep> Forget(const CommandContext& ctx) {
   // config can be dropped too; but it becomes a file name.
   if (!IsValidProfileName(name))
     return MakeError(ErrorKind::kUsage, "'" + Printable(name, 64) + "' is not a profile name");
-  if (Status s = cache->Forget(name); !s) return InProfile(s.error(), name);
+  if (Status s = ForgetCached(ctx.paths, ctx.env, name); !s) return s.error();
   return FrontStep::kDone;
 }
 
@@ -48,11 +48,8 @@ Result<FrontStep> PrintCached(const CommandContext& ctx) {
   if (!profile) return profile.error();
   const Profile& p = *profile;
   if (Status s = CheckFormat(p, ctx.inv.command->format); !s) return s.error();
-  // A cache that cannot be opened or read is the engine's to report.
-  Result<TokenCache> cache = TokenCache::Open(ctx.paths.cache_dir, ctx.env.uid);
-  if (!cache) return FrontStep::kNeedsEngine;
-  std::optional<Credential> cached = cache->Read(p.name, p.CacheKey());
-  if (!cached || !IsFresh(*cached, ctx.now, p.refresh_margin, ctx.inv.min_ttl)) return FrontStep::kNeedsEngine;
+  std::optional<Credential> cached = FreshCached(ctx.paths, ctx.env, p, ctx.now, ctx.inv.min_ttl);
+  if (!cached) return FrontStep::kNeedsEngine;
   Result<std::string> text = FormatCredential(ctx.inv.command->format, *cached);
   if (!text) return FrontStep::kNeedsEngine;
   if (Status s = WriteAndWipe(ctx.io.out, &text.value()); !s) return InProfile(s.error(), p.name);
@@ -122,6 +119,21 @@ Status WriteText(FILE* out, std::string_view text) {
   ok = fflush(out) == 0 && ok;
   if (!ok) return MakeError(ErrorKind::kInternal, std::string("cannot write output: ") + strerror(errno));
   return Success();
+}
+
+std::optional<Credential> FreshCached(const Paths& paths, const Environment& env, const Profile& profile,
+                                      int64_t now, int64_t min_ttl) {
+  Result<TokenCache> cache = TokenCache::Open(paths.cache_dir, env.uid);
+  if (!cache) return std::nullopt;
+  std::optional<Credential> cached = cache->Read(profile.name, profile.CacheKey());
+  if (!cached || !IsFresh(*cached, now, profile.refresh_margin, min_ttl)) return std::nullopt;
+  return cached;
+}
+
+Status ForgetCached(const Paths& paths, const Environment& env, std::string_view name) {
+  Result<TokenCache> cache = TokenCache::Open(paths.cache_dir, env.uid);
+  if (!cache) return InProfile(cache.error(), name);
+  return InProfile(cache->Forget(name), name);
 }
 
 Status WriteAndWipe(FILE* out, std::string* data) {

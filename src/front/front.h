@@ -8,12 +8,14 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "cli.h"
 #include "config.h"
+#include "credential.h"
 #include "environment.h"
 #include "handoff.h"
 #include "result.h"
@@ -44,6 +46,17 @@ Status CheckFormat(const Profile& profile, OutputFormat format);
 /// Writes `text` to `out` and flushes; a kInternal error when the reader
 /// went away.
 Status WriteText(FILE* out, std::string_view text);
+
+/// The cached credential of `profile` while more than max(its
+/// refresh-margin, `min_ttl`) seconds of it remain at `now`; nullopt
+/// otherwise, and when the cache cannot be opened or read (the engine,
+/// which runs next, reports that).
+std::optional<Credential> FreshCached(const Paths& paths, const Environment& env, const Profile& profile,
+                                      int64_t now, int64_t min_ttl);
+
+/// Drops the cached credential of the profile named `name` (a tool said
+/// it was refused), so that the next request makes a fresh one.
+Status ForgetCached(const Paths& paths, const Environment& env, std::string_view name);
 
 /// WriteText for output that holds a credential: wipes `data` afterwards,
 /// written or not.

@@ -2,7 +2,13 @@
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "diagnostics.h"
 
 #include "tokex_version.h"
 
@@ -17,8 +23,12 @@
 namespace tokex {
 
 void HardenProcess() {
-  struct rlimit none {0, 0};
-  setrlimit(RLIMIT_CORE, &none);
+  // The soft limit only: a command tokex exec runs inherits it (its
+  // environment holds the token too) but may raise it again.
+  struct rlimit limit {0, 0};
+  if (getrlimit(RLIMIT_CORE, &limit) != 0) limit = {0, 0};
+  limit.rlim_cur = 0;
+  setrlimit(RLIMIT_CORE, &limit);
 #ifndef TOKEX_SANITIZED
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 #endif
@@ -36,6 +46,24 @@ std::string FindEngine() {
     if (access(sibling.c_str(), X_OK) == 0) return sibling;
   }
   return TOKEX_ENGINE_PATH;
+}
+
+int ReportOnStderr(std::string_view name, const Error& e) {
+  fputs(ErrorLine(name, e).c_str(), stderr);
+  return e.ExitCode();
+}
+
+int ThinMain(int argc, char** argv, std::string_view name, FrontFn front, ReportFn report) {
+  HardenProcess();
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Environment env = Environment::FromEnviron(environ, geteuid());
+  HandOff handoff;
+  Result<FrontStep> step = front(args, env, time(nullptr), {stdin, stdout, stderr}, &handoff);
+  if (!step) return report(name, step.error());
+  if (*step == FrontStep::kDone) return 0;
+  // The engine gets the same command line, under the front's own name.
+  args.insert(args.begin(), std::string(name));
+  return report(name, ExecEngine(FindEngine(), args, handoff));
 }
 
 }  // namespace tokex

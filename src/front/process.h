@@ -2,7 +2,15 @@
 #ifndef TOKEX_PROCESS_H_
 #define TOKEX_PROCESS_H_
 
+#include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+
+#include "cli.h"
+#include "environment.h"
+#include "handoff.h"
+#include "result.h"
 
 namespace tokex {
 
@@ -15,6 +23,24 @@ void HardenProcess();
 /// in a build tree, else the installed one in libexecdir (returned even
 /// when it is missing, so that the error names it).
 std::string FindEngine();
+
+/// A front: runs `argv` (without argv[0]) as far as it can without the
+/// engine (see RunFront).
+using FrontFn = Result<FrontStep> (*)(std::span<const std::string> argv, const Environment& env, int64_t now,
+                                      Io io, HandOff* handoff);
+
+/// Reports an error the way the executable's callers read it and returns
+/// the exit status.
+using ReportFn = int (*)(std::string_view name, const Error& e);
+
+/// ReportFn for people and scripts: ErrorLine on stderr, the contract's
+/// exit code.
+int ReportOnStderr(std::string_view name, const Error& e);
+
+/// The main of a thin executable called `name`: hardens the process, runs
+/// `front`, and on kNeedsEngine hands over to tokex-engine with the same
+/// arguments under `name`. Returns only on failure or when done.
+int ThinMain(int argc, char** argv, std::string_view name, FrontFn front, ReportFn report);
 
 }  // namespace tokex
 

@@ -79,7 +79,9 @@ std::string Json(const Credential& c) {
     str(c.csrf_param);
   }
   w.EndObject();
-  std::string out(sb.GetString(), sb.GetSize());
+  std::string out;
+  out.reserve(sb.GetSize() + 1);  // no reallocation leaves a copy of the token behind
+  out.assign(sb.GetString(), sb.GetSize());
   out += '\n';
   WipeBytes(const_cast<char*>(sb.GetString()), sb.GetSize());
   return out;

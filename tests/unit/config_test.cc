@@ -112,7 +112,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = \"a\\nb\"\n") ==
         "/cfg:3: key 'client-id': value contains a control character or invalid UTF-8");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nmatch = https://u:p@h/\n") ==
-        "/cfg:4: key 'match': 'https://u:p@h/' is not a usable URL: user names and passwords do not belong in a URL here");
+        "/cfg:4: key 'match': 'https://...@h/' is not a usable URL: user names and passwords do not belong in a URL here");
 }
 
 TEST_CASE("a profile fails alone: the others in the file stay usable") {
@@ -178,6 +178,9 @@ TEST_CASE("safe environment names") {
   CHECK_FALSE(tokex::IsSafeEnvName("PATH"));
   CHECK_FALSE(tokex::IsSafeEnvName("1X"));
   CHECK_FALSE(tokex::IsSafeEnvName("A-B"));
+  CHECK_FALSE(tokex::IsSafeEnvName("PYTHONHOME"));
+  CHECK_FALSE(tokex::IsSafeEnvName("GLIBC_TUNABLES"));
+  CHECK(tokex::IsSafeEnvName("PYTH"));
 }
 
 namespace {
@@ -324,4 +327,16 @@ TEST_CASE("match: scheme, host and port exactly; the path in whole segments; the
   CHECK(name("https://registry.example:5000/v2/") == "host");
   CHECK(name("https://registry.example:5000", false) == "host");
   CHECK(name("https://broken.example/") == "(none)");  // an unusable profile never matches
+  // ...but says why when nothing does.
+  REQUIRE(c->UnusableMatcher() != nullptr);
+  CHECK(c->UnusableMatcher()->name == "broken");
+  tokex::Error e = c->NoMatchError("https://broken.example/");
+  CHECK(e.kind == tokex::ErrorKind::kUsage);
+  CHECK(e.message.starts_with("no usable profile in /cfg matches https://broken.example/: profile 'broken' has a "
+                              "match but cannot be used: /cfg:"));
+  auto fine = ParseConfig("[profile \"a\"]\npreset = cisco-xdr\nclient-id = a\n", "/cfg", Env());
+  REQUIRE(fine.ok());
+  CHECK(fine->UnusableMatcher() == nullptr);
+  CHECK(fine->NoMatchError("https://x.example/").message ==
+        "no usable profile in /cfg matches https://x.example/: add a match for it to a profile (see tokex.conf(5))");
 }

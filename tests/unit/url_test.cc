@@ -30,3 +30,13 @@ TEST_CASE("bad URLs") {
     CHECK_FALSE(tokex::ParseUrl(bad).ok());
   }
 }
+
+TEST_CASE("a URL quoted in an error never shows its password") {
+  auto e = tokex::ParseUrl("https://alice:hunter2@h/x");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.error().message.find("hunter2") == std::string::npos);
+  CHECK(e.error().message.find("https://...@h/x") != std::string::npos);
+  auto bad_port = tokex::ParseUrl("https://alice:hunter2@h:99999/");
+  REQUIRE_FALSE(bad_port.ok());
+  CHECK(bad_port.error().message.find("hunter2") == std::string::npos);
+}
