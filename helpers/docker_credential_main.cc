@@ -11,12 +11,9 @@
 
 namespace {
 
-// The tools read a helper's failure on stdout (docker-credential-helpers'
-// Serve prints it there) and know only exit status 1.
-int ReportOnStdout(std::string_view, const tokex::Error& e) { return tokex::ReportDockerFailure(e, stdout); }
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  return tokex::ThinMain(argc, argv, tokex::kDockerHelperName, tokex::RunDockerCredentialFront, ReportOnStdout);
+  return tokex::ThinMain(argc, argv, tokex::kDockerHelperName, tokex::RunDockerCredentialFront,
+                         tokex::ReportDockerFailure);
 }

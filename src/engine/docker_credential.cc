@@ -41,14 +41,7 @@ Status Run(const ReceivedHandOff& in, const Environment& env, EngineServices& se
 }  // namespace
 
 Status RunDockerCredential(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io) {
-  Status s = Run(in, env, services, io);
-  if (s) return s;
-  // The tools read a helper's failure on stdout and know only exit status
-  // 1; RunEngine adds the same line on stderr, for a person.
-  ReportDockerFailure(s.error(), io.out);
-  Error e = s.error();
-  e.kind = ErrorKind::kInternal;
-  return e;
+  return Run(in, env, services, io);
 }
 
 }  // namespace tokex

@@ -3,9 +3,11 @@
 #include <array>
 
 #include "diagnostics.h"
+#include "docker_front.h"
 #include "engine_commands.h"
 #include "front.h"
 #include "handoff.h"
+#include "process.h"
 
 namespace tokex {
 
@@ -55,12 +57,13 @@ Status RunTokex(const ReceivedHandOff& in, const Environment& env, EngineService
 struct EngineFront {
   std::string_view name;
   Status (*run)(const ReceivedHandOff& in, const Environment& env, EngineServices& services, Io io);
+  ReportFn report;  ///< as the front's main reports (ThinMain)
 };
 
 constexpr std::array kFronts = {
-    EngineFront{"tokex", RunTokex},
-    EngineFront{"git-credential-tokex", RunGitCredential},
-    EngineFront{"docker-credential-tokex", RunDockerCredential},
+    EngineFront{"tokex", RunTokex, ReportOnStderr},
+    EngineFront{"git-credential-tokex", RunGitCredential, ReportOnStderr},
+    EngineFront{"docker-credential-tokex", RunDockerCredential, ReportDockerFailure},
 };
 
 }  // namespace
@@ -88,10 +91,7 @@ int RunEngine(std::span<const std::string> argv, const Environment& env, EngineS
   Result<ReceivedHandOff> in = ReceiveHandOff(argv.empty() ? argv : argv.subspan(1));
   Status s = in ? front->run(*in, env, services, io) : Status(in.error());
   if (s) return 0;
-  std::string line = ErrorLine(front->name, s.error());
-  fputs(line.c_str(), io.err);
-  fflush(io.err);
-  return s.error().ExitCode();
+  return front->report(front->name, s.error(), io);
 }
 
 }  // namespace tokex

@@ -163,13 +163,13 @@ Status AnswerDockerGet(FILE* out, const DockerTarget& t, const Credential& c) {
   return InProfile(WriteAndWipe(out, &text.value()), t.profile.name);
 }
 
-int ReportDockerFailure(const Error& e, FILE* out) {
+int ReportDockerFailure(std::string_view name, const Error& e, Io io) {
   // The clients recognise these texts only when they come alone.
   bool bare = e.profile.empty() && (e.message == kDockerNotFound || e.message == kDockerMissingServerUrl ||
                                     e.message == kDockerMissingUsername);
-  std::string line = bare ? e.message + "\n" : ErrorLine(kDockerHelperName, e);
-  fputs(line.c_str(), out);
-  fflush(out);
+  std::string line = bare ? e.message + "\n" : ErrorLine(name, e);
+  fputs(line.c_str(), io.out);
+  fflush(io.out);
   return 1;
 }
 

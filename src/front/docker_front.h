@@ -87,8 +87,9 @@ Status AnswerDockerGet(FILE* out, const DockerTarget& target, const Credential& 
 /// (kDockerNotFound, kDockerMissingServerUrl, kDockerMissingUsername)
 /// alone on their line, which is how the tools recognise them; anything
 /// else as "docker-credential-tokex: [PROFILE: ]message". Returns the exit
-/// status, 1.
-int ReportDockerFailure(const Error& e, FILE* out);
+/// status, 1. On io.out only, where the tools read it (a ReportFn, see
+/// process.h): the clients capture stderr and never show it.
+int ReportDockerFailure(std::string_view name, const Error& e, Io io);
 
 /// docker-credential-tokex's front: `argv` (without argv[0]) must be one
 /// action. Answers what it can without the engine: get from a fresh cached

@@ -48,8 +48,9 @@ std::string FindEngine() {
   return TOKEX_ENGINE_PATH;
 }
 
-int ReportOnStderr(std::string_view name, const Error& e) {
-  fputs(ErrorLine(name, e).c_str(), stderr);
+int ReportOnStderr(std::string_view name, const Error& e, Io io) {
+  fputs(ErrorLine(name, e).c_str(), io.err);
+  fflush(io.err);
   return e.ExitCode();
 }
 
@@ -58,12 +59,13 @@ int ThinMain(int argc, char** argv, std::string_view name, FrontFn front, Report
   std::vector<std::string> args(argv + 1, argv + argc);
   Environment env = Environment::FromEnviron(environ, geteuid());
   HandOff handoff;
-  Result<FrontStep> step = front(args, env, time(nullptr), {stdin, stdout, stderr}, &handoff);
-  if (!step) return report(name, step.error());
+  Io io{stdin, stdout, stderr};
+  Result<FrontStep> step = front(args, env, time(nullptr), io, &handoff);
+  if (!step) return report(name, step.error(), io);
   if (*step == FrontStep::kDone) return 0;
   // The engine gets the same command line, under the front's own name.
   args.insert(args.begin(), std::string(name));
-  return report(name, ExecEngine(FindEngine(), args, handoff));
+  return report(name, ExecEngine(FindEngine(), args, handoff), io);
 }
 
 }  // namespace tokex

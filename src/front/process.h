@@ -29,13 +29,13 @@ std::string FindEngine();
 using FrontFn = Result<FrontStep> (*)(std::span<const std::string> argv, const Environment& env, int64_t now,
                                       Io io, HandOff* handoff);
 
-/// Reports an error the way the executable's callers read it and returns
-/// the exit status.
-using ReportFn = int (*)(std::string_view name, const Error& e);
+/// Reports the error that ends executable `name` the way its callers read
+/// it, on `io`, and returns the exit status.
+using ReportFn = int (*)(std::string_view name, const Error& e, Io io);
 
-/// ReportFn for people and scripts: ErrorLine on stderr, the contract's
+/// ReportFn for people and scripts: ErrorLine on io.err, the contract's
 /// exit code.
-int ReportOnStderr(std::string_view name, const Error& e);
+int ReportOnStderr(std::string_view name, const Error& e, Io io);
 
 /// The main of a thin executable called `name`: hardens the process, runs
 /// `front`, and on kNeedsEngine hands over to tokex-engine with the same

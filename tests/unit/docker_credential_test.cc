@@ -260,7 +260,7 @@ Run Front(const Home& home, std::vector<std::string> argv, std::string_view requ
 std::string Reported(const tokex::Error& e) {
   FILE* out = tmpfile();
   REQUIRE(out != nullptr);
-  CHECK(tokex::ReportDockerFailure(e, out) == 1);
+  CHECK(tokex::ReportDockerFailure(tokex::kDockerHelperName, e, {stdin, out, stderr}) == 1);
   std::string text = Contents(out);
   fclose(out);
   return text;
