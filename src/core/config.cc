@@ -154,6 +154,16 @@ class ProfileBuilder {
       if (!n) return Fail("refresh-margin", "expected whole seconds from 0 to 86400");
       p_->refresh_margin = *n;
     }
+    if (auto v = p_->Get("keep-alive")) {
+      std::optional<int64_t> n = ParseInt(*v, 0, 365 * 86400);
+      if (!n) return Fail("keep-alive", "expected whole seconds from 0 to 31536000 (a year)");
+      p_->keep_alive = *n;
+    }
+    if (auto v = p_->Get("refresh-token-ttl")) {
+      std::optional<int64_t> n = ParseInt(*v, 60, 10 * 365 * 86400);
+      if (!n) return Fail("refresh-token-ttl", "expected whole seconds from 60 to 315360000 (ten years)");
+      p_->refresh_token_ttl = *n;
+    }
     return Success();
   }
 

@@ -42,6 +42,11 @@ struct Profile {
   std::string certificate;  ///< "~/" expanded; empty when not set
   int64_t timeout = 30;   ///< seconds, whole exchange
   int64_t refresh_margin = 120;
+  /// Seconds: `tokex refresh` renews a refresh token that expires sooner.
+  int64_t keep_alive = 2 * 86400;
+  /// Seconds an opaque refresh token lives from when it is stored; 0 when
+  /// the profile does not say (a JWT's own exp wins over it).
+  int64_t refresh_token_ttl = 0;
   std::vector<Url> match;  ///< the URL prefixes that select this profile in the helpers
   std::string username;
   const StoreInfo* store = &DefaultStore();

@@ -10,6 +10,7 @@ using std::string_view_literals::operator""sv;
 constexpr std::array kCommonKeys = {
     "preset"sv, "base-url"sv, "token-url"sv, "ca-file"sv,  "timeout"sv,    "refresh-margin"sv,
     "match"sv,  "username"sv, "store"sv,     "env-name"sv, "allow-http"sv,
+    "keep-alive"sv, "refresh-token-ttl"sv,
 };
 
 constexpr std::array kClientSecret = {"client-secret"sv};

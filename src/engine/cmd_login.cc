@@ -11,6 +11,7 @@
 #include "front.h"
 #include "lock.h"
 #include "login.h"
+#include "refresh_token.h"
 #include "rotation.h"
 
 namespace tokex {
@@ -42,8 +43,9 @@ Status Keep(ExchangeContext& ctx, const TokenAnswer& answer, const TokenCache* c
     return MakeError(ErrorKind::kRejected, "the server signed you in but sent no refresh token: add offline_access "
                                            "to scopes, or ask who manages the application to allow it");
   // As for a rotated token that the store refused: never lost.
-  if (Status s = ctx.store.Set(p.name, "refresh-token", *answer.refresh_token); !s)
-    return SaveForRecovery(ctx, "refresh-token", *answer.refresh_token, s.error().message);
+  Status stored = ctx.store.Set(p.name, "refresh-token", *answer.refresh_token);
+  NoteStoredAt(ctx.paths, ctx.uid, p.name, ctx.clock.Now(), ctx.log);
+  if (!stored) return SaveForRecovery(ctx, "refresh-token", *answer.refresh_token, stored.error().message);
   (void)ClearRecovery(ctx.paths, p.name);
   if (cache != nullptr) {
     if (Status s = cache->Write(p.name, p.CacheKey(), answer.credential); !s)

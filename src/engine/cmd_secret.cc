@@ -9,6 +9,7 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
+#include "refresh_token.h"
 #include "rotation.h"
 #include "terminal.h"
 #include "text.h"
@@ -105,6 +106,7 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
   if (ctx.inv.args[0] == "rm") {
     if (Status s = store->Remove(p.name, name); !s) return s;
     DropCachedToken(ctx, p);
+    if (name == kRefreshTokenSecret) (void)ForgetStoredAt(ctx.paths, p.name);
     deps.log.Notice(p.name, "removed " + name + " from the " + store->Describe());
     return Success();
   }
@@ -112,6 +114,7 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
   if (!value) return value.error();
   if (Status s = store->Set(p.name, name, *value); !s) return s;
   DropCachedToken(ctx, p);
+  if (name == kRefreshTokenSecret) NoteStoredAt(ctx.paths, ctx.env.uid, p.name, deps.clock.Now(), deps.log);
   // A rotated value kept aside by a failed store write is older than what
   // a person stores now.
   if (Status s = ClearRecovery(ctx.paths, p.name); !s) deps.log.Notice(p.name, "warning: " + s.error().message);

@@ -3,7 +3,7 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
-#include "jwt.h"
+#include "refresh_token.h"
 #include "text.h"
 
 namespace tokex {
@@ -25,24 +25,36 @@ std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
          (IsFresh(*c, now, p.refresh_margin, 0) ? "" : "; will be refreshed on next use");
 }
 
-// A refresh token's own expiry (its JWT exp) is worth a warning a day
-// ahead: after it, a person has to fetch a new one.
-constexpr int64_t kRefreshWarning = 24 * 3600;
+// A refresh token's expiry is worth a warning two days ahead: after it, a
+// person has to fetch a new one, and `tokex refresh` (see keep-alive) has
+// had its chance by then.
+constexpr int64_t kRefreshWarning = 48 * 3600;
 
-// "stored" or "missing"; for a refresh token that is a JWT, its expiry too.
-Result<std::string> SecretState(SecretStore& store, const Profile& p, std::string_view name, int64_t now) {
+// What is known of a stored refresh token's life: its JWT exp, or when it
+// was stored and, with refresh-token-ttl, when that makes it expire.
+std::string RefreshTokenState(const RefreshTokenLife& life, int64_t now) {
+  std::string state = "stored";
+  if (life.stored_at) state += " " + HumanDuration(now - *life.stored_at) + " ago (" + Rfc3339(*life.stored_at) + ")";
+  if (!life.expires_at) return state;
+  int64_t exp = *life.expires_at;
+  std::string how = life.from_jwt ? "" : ", from refresh-token-ttl";
+  if (exp <= now) return state + ", but expired " + HumanDuration(now - exp) + " ago" + how + ": store a new one";
+  state += ", expires in " + HumanDuration(exp - now) + " (" + Rfc3339(exp) + how + ")";
+  if (exp - now < kRefreshWarning) state += "; warning: within 48 h, after which a person must store a new one";
+  return state;
+}
+
+// "stored" or "missing"; for a refresh token, its expiry too.
+Result<std::string> SecretState(SecretStore& store, const Profile& p, std::string_view name, EngineDeps& deps) {
   Result<bool> has = store.Has(p.name, name);
   if (!has) return has.error();
   if (!*has) return std::string("missing");
-  if (name != "refresh-token") return std::string("stored");
+  if (name != kRefreshTokenSecret) return std::string("stored");
   Result<Secret> value = store.Get(p.name, name);
   if (!value) return value.error();
-  std::optional<int64_t> exp = JwtExpiry(value->view());
-  if (!exp) return std::string("stored");
-  if (*exp <= now) return "stored, but expired " + HumanDuration(now - *exp) + " ago: store a new one";
-  std::string state = "stored, expires in " + HumanDuration(*exp - now) + " (" + Rfc3339(*exp) + ")";
-  if (*exp - now < kRefreshWarning) state += "; warning: within 24 h, after which a person must store a new one";
-  return state;
+  Result<RefreshTokenLife> life = LifeOf(deps.paths, deps.uid, p, *value);
+  if (!life) return "stored; " + life.error().message;
+  return RefreshTokenState(*life, deps.clock.Now());
 }
 
 // The lines of one usable profile; the first store error met, if any.
@@ -52,7 +64,7 @@ Status ProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps
   AddLine(out, p.name + ": preset " + std::string(p.preset->name) + ", token URL " + p.token_url +
                    ", secrets in the " + store->Describe());
   for (std::string_view name : NeededSecrets(deps.exchanges, p)) {
-    Result<std::string> state = SecretState(*store, p, name, deps.clock.Now());
+    Result<std::string> state = SecretState(*store, p, name, deps);
     if (!state && result) result = InProfile(state.error(), p.name);
     AddLine(out, "  " + std::string(name) + ": " + (state ? *state : "unknown: " + state.error().message));
   }

@@ -24,6 +24,7 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kExec, ExecCommand},
     EngineCommand{CommandId::kEnv, EnvCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
+    EngineCommand{CommandId::kRefresh, RefreshCommand},
 };
 
 EngineHandler FindHandler(CommandId id) {

@@ -29,6 +29,11 @@ Result<Credential> Exchange(const Profile& p, ExchangeFn exchange, const Deadlin
   return RunExchange(ctx, exchange);
 }
 
+// True when `now` is not the credential the cache held `before`.
+bool Written(const std::optional<Credential>& before, const Credential& now) {
+  return !before || before->obtained_at != now.obtained_at || !SameSecret(before->access_token, now.access_token);
+}
+
 // The exchange, under the profile's lock, with its outcome shared: a
 // token through the cache, a failure through the failure record, so that
 // callers who waited on this exchange do not repeat it.
@@ -37,14 +42,21 @@ Result<Credential> SharedExchange(const Profile& p, ExchangeFn exchange, const O
   int64_t start = deps.clock.Now();
   int64_t start_ms = deps.clock.NowMs();
   const std::string key = p.CacheKey();
+  std::optional<Credential> before;
+  if (options.use_cache && options.renew) before = cache.Read(p.name, key);
   Result<ProfileLock> lock = ProfileLock::Acquire(cache.LockPath(p.name), options.deadline);
   if (!lock) return InProfile(lock.error(), p.name);
   if (options.use_cache) {
     // Whoever held the lock before us may have just refreshed: a token
-    // obtained since we started is used even if it is short-lived.
+    // obtained since we started is used even if it is short-lived. A
+    // renewal wants a new exchange, so only one written while it waited
+    // will do (obtained_at, in whole seconds, cannot tell).
     std::optional<Credential> c = cache.Read(p.name, key);
     int64_t now = deps.clock.Now();
-    if (c && (IsFresh(*c, now, p.refresh_margin, options.min_ttl) || (c->obtained_at >= start && c->expires_at > now))) {
+    bool shared = options.renew ? c && Written(before, *c) && c->expires_at > now
+                                : c && (IsFresh(*c, now, p.refresh_margin, options.min_ttl) ||
+                                        (c->obtained_at >= start && c->expires_at > now));
+    if (shared) {
       deps.log.Note(p.name, "another caller refreshed the token; using it");
       return std::move(*c);
     }
@@ -75,7 +87,7 @@ Result<Credential> ObtainCredential(const Profile& p, const ObtainOptions& optio
                                   ": set XDG_RUNTIME_DIR to a private directory of yours");
     return Exchange(p, exchange, options.deadline, deps);
   }
-  if (options.use_cache) {
+  if (options.use_cache && !options.renew) {
     std::optional<Credential> c = cache->Read(p.name, p.CacheKey());
     if (c && IsFresh(*c, deps.clock.Now(), p.refresh_margin, options.min_ttl)) return std::move(*c);
   }

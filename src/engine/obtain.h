@@ -43,11 +43,17 @@ struct ObtainOptions {
   bool use_cache = true;  ///< false: neither read nor write the cache
   int64_t min_ttl = 0;    ///< seconds the credential must still be valid for
   Deadline deadline;      ///< on deps.clock.Monotonic(): the profile's timeout from the start
+  /// true: exchange even when the cache holds a fresh credential (tokex
+  /// refresh, which must spend the refresh token), unless another caller's
+  /// exchange wrote one while this call waited for the lock: that one is
+  /// shared. The result is cached as usual.
+  bool renew = false;
 };
 
 /// The profile's credential: from the cache while fresh, otherwise by one
 /// exchange under the profile's lock, waited for until the deadline. Once
-/// the lock is held the cache is read again, and so is the record of a
+/// the lock is held the cache is read again (with `renew`: for a
+/// credential written since the call began), and so is the record of a
 /// failed exchange: callers that waited on an exchange share its token or
 /// its failure instead of repeating it. A cache that cannot be written is
 /// a notice on deps.log, not an error; a cache directory that cannot be

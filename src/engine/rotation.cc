@@ -2,6 +2,7 @@
 
 #include "jwt.h"
 #include "private_file.h"
+#include "refresh_token.h"
 #include "text.h"
 
 namespace tokex {
@@ -81,11 +82,16 @@ Result<TokenAnswer> Spend(ExchangeContext& ctx, std::string_view name, const Sec
   ExchangeHints hints{host, fix};
   if (response->status < 200 || response->status > 299) return ErrorFromResponse(*response, hints);
   std::optional<Secret> next = RefreshTokenIn(*response);
+  bool issued = next && !SameSecret(*next, refresh);
   // Without a new value, the one sent stays valid: from the recovery file,
   // it now goes into the store.
   if (!next && !SameSecret(refresh, stored)) next = refresh;
   if (next) {
-    if (Status s = PersistRotated(ctx, name, stored, *next); !s) return s.error();
+    Status persisted = PersistRotated(ctx, name, stored, *next);
+    // A new one's life starts now, wherever it was kept: the recovery
+    // file's copy goes into the store by itself on the next exchange.
+    if (issued && name == kRefreshTokenSecret) NoteStoredAt(ctx.paths, ctx.uid, ctx.profile.name, ctx.clock.Now(), ctx.log);
+    if (!persisted) return persisted.error();
   }
   Result<TokenAnswer> answer = ParseTokenAnswer(*response, now, hints);
   if (!answer) return answer.error();
@@ -95,12 +101,17 @@ Result<TokenAnswer> Spend(ExchangeContext& ctx, std::string_view name, const Sec
 
 }  // namespace
 
+Status CheckRotatable(SecretStore& store, std::string_view profile, std::string_view name) {
+  if (Status s = store.CheckWritable(profile, name); !s)
+    return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + store.Describe() +
+                                         " cannot take the new one: use store = secret-service or store = file");
+  return Success();
+}
+
 Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
                                      const RejectedFixFn& rejected_fix, const RefreshRequestFn& build) {
   const std::string& profile = ctx.profile.name;
-  if (Status s = ctx.store.CheckWritable(profile, name); !s)
-    return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + ctx.store.Describe() +
-                                         " cannot take the new one: use store = secret-service or store = file");
+  if (Status s = CheckRotatable(ctx.store, profile, name); !s) return s.error();
   Result<Secret> stored = ctx.store.Get(profile, name);
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();

@@ -34,6 +34,11 @@ namespace tokex {
 /// the value is lost.
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next);
 
+/// Success when `store` can take the next value of the profile's rotating
+/// secret `name`; otherwise its error (kind kept), saying that the value
+/// rotates and which stores can hold it.
+Status CheckRotatable(SecretStore& store, std::string_view profile, std::string_view name);
+
 /// Builds the preset's token request that spends the refresh token
 /// `refresh`.
 using RefreshRequestFn = std::function<Result<HttpRequest>(ExchangeContext& ctx, const Secret& refresh)>;

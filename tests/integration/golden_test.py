@@ -25,6 +25,12 @@ CONFIG = """[profile "xdr"]
     store     = env
 """
 
+MDR_BROKEN = """[profile "mdr"]
+    preset    = kaspersky-mdr
+    client-id = c
+    keep-alive = 2d
+"""
+
 CI_PROFILE = CONFIG[CONFIG.index('[profile "ci"]'):]
 
 FUTURE_PROFILE = """[profile "future"]
@@ -59,6 +65,13 @@ CASES = {
     "profile-arg-with-escapes": (["token", "x\x1b[31mred\nline\u009b2J"], CONFIG),
     "preset-with-newline": (["token", "xdr"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
     "status-preset-with-newline": (["status"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
+    "refresh-not-rotating": (["refresh", "xdr"], CONFIG),
+    "refresh-rotating-and-names": (["refresh", "--rotating", "xdr"], CONFIG),
+    # Nothing to renew, and a profile of a preset this tokex does not know:
+    # the daily timer stays quiet.
+    "refresh-nothing-rotating": (["refresh", "--rotating"], CONFIG + FUTURE_PROFILE),
+    "refresh-broken-rotating-profile": (["refresh"], CONFIG + MDR_BROKEN),
+    "refresh-env-store": (["refresh", "mdr"], MDR_BROKEN.replace("keep-alive = 2d", "store = env")),
     "config-path-with-escapes": (["--config", "~/no\x1b]0;title\x07\nconfig", "token", "xdr"], CONFIG),
 }
 

@@ -292,7 +292,7 @@ def case_status_warns_of_refresh_token_expiry(fx):
     p = fx.run("status", "mdr", check_rc=0)
     line = next((l for l in p.stdout.splitlines() if l.strip().startswith("refresh-token:")), "")
     check("stored, expires in 1h" in line or "stored, expires in 2h" in line, f"no expiry shown: {p.stdout!r}")
-    check("warning: within 24 h" in line, f"no warning a day ahead: {p.stdout!r}")
+    check("warning: within 48 h" in line, f"no warning two days ahead: {p.stdout!r}")
     check_quiet(p.stdout + p.stderr, first)
     check(stats(fx, mdr)["token_requests"] == 0, "status spent the refresh token")
     # The rotated one lasts 30 days: no more warning.

@@ -65,6 +65,26 @@ TEST_CASE("cisco-xdr profile with defaults and region") {
   CHECK((*p)->match[1].host == "private.intel.eu.amp.cisco.com");
 }
 
+TEST_CASE("keep-alive and refresh-token-ttl: seconds, with defaults, checked like refresh-margin") {
+  auto c = ParseConfig("[profile \"d\"]\npreset = kaspersky-mdr\nclient-id = c\n"
+                       "[profile \"s\"]\npreset = oauth2\ntoken-url = https://h/t\nclient-id = c\n"
+                       "grant = refresh_token\nkeep-alive = 604800\nrefresh-token-ttl = 1209600\n",
+                       "/cfg", Env());
+  REQUIRE(c.ok());
+  CHECK(c->profiles[0].keep_alive == 172800);
+  CHECK(c->profiles[0].refresh_token_ttl == 0);
+  CHECK(c->profiles[1].keep_alive == 604800);
+  CHECK(c->profiles[1].refresh_token_ttl == 1209600);
+  CHECK(ErrorOf("[profile \"x\"]\npreset = kaspersky-mdr\nclient-id = a\nkeep-alive = 2d\n") ==
+        "/cfg:4: key 'keep-alive': expected whole seconds from 0 to 31536000 (a year)");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = kaspersky-mdr\nclient-id = a\nkeep-alive = 31536001\n") ==
+        "/cfg:4: key 'keep-alive': expected whole seconds from 0 to 31536000 (a year)");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = kaspersky-mdr\nclient-id = a\nrefresh-token-ttl = 59\n") ==
+        "/cfg:4: key 'refresh-token-ttl': expected whole seconds from 60 to 315360000 (ten years)");
+  CHECK(ErrorOf("[profile \"x\"]\npreset = kaspersky-mdr\nclient-id = a\nrefresh-token-ttl = -1\n") ==
+        "/cfg:4: key 'refresh-token-ttl': expected whole seconds from 60 to 315360000 (ten years)");
+}
+
 TEST_CASE("region defaults to us; base-url overrides the host") {
   auto c = ParseConfig("[profile \"a\"]\npreset=cisco-xdr\nclient-id=x\n"
                        "[profile \"b\"]\npreset=cisco-xdr\nclient-id=x\nbase-url=https://127.0.0.1:8443/\n"
