@@ -3,7 +3,6 @@
 #include "cache.h"
 #include "engine_commands.h"
 #include "front.h"
-#include "jwt.h"
 #include "text.h"
 
 namespace tokex {
@@ -25,23 +24,16 @@ std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
          (IsFresh(*c, now, p.refresh_margin, 0) ? "" : "; will be refreshed on next use");
 }
 
-// A refresh token's own expiry (its JWT exp) is worth a warning a day
-// ahead: after it, a person has to fetch a new one.
-constexpr int64_t kRefreshWarning = 24 * 3600;
-
 // "stored" or "missing"; for a refresh token that is a JWT, its expiry too.
 Result<std::string> SecretState(SecretStore& store, const Profile& p, std::string_view name, int64_t now) {
-  Result<bool> has = store.Has(p.name, name);
-  if (!has) return has.error();
-  if (!*has) return std::string("missing");
-  if (name != "refresh-token") return std::string("stored");
-  Result<Secret> value = store.Get(p.name, name);
-  if (!value) return value.error();
-  std::optional<int64_t> exp = JwtExpiry(value->view());
-  if (!exp) return std::string("stored");
-  if (*exp <= now) return "stored, but expired " + HumanDuration(now - *exp) + " ago: store a new one";
-  std::string state = "stored, expires in " + HumanDuration(*exp - now) + " (" + Rfc3339(*exp) + ")";
-  if (*exp - now < kRefreshWarning) state += "; warning: within 24 h, after which a person must store a new one";
+  Result<StoredSecret> stored = LookUpSecret(store, p.name, name);
+  if (!stored) return stored.error();
+  if (!stored->present) return std::string("missing");
+  if (!stored->expires_at) return std::string("stored");
+  int64_t exp = *stored->expires_at;
+  if (exp <= now) return "stored, but expired " + HumanDuration(now - exp) + " ago: store a new one";
+  std::string state = "stored, expires in " + HumanDuration(exp - now) + " (" + Rfc3339(exp) + ")";
+  if (exp - now < kRefreshTokenWarning) state += "; warning: within 24 h, after which a person must store a new one";
   return state;
 }
 

@@ -22,6 +22,7 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kExec, ExecCommand},
     EngineCommand{CommandId::kEnv, EnvCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
+    EngineCommand{CommandId::kCheck, CheckCommand},
 };
 
 EngineHandler FindHandler(CommandId id) {

@@ -95,12 +95,17 @@ Result<TokenAnswer> Spend(ExchangeContext& ctx, std::string_view name, const Sec
 
 }  // namespace
 
+Status CheckCanRotate(SecretStore& store, std::string_view profile, std::string_view name) {
+  if (Status s = store.CheckWritable(profile, name); !s)
+    return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + store.Describe() +
+                                         " cannot take the new one: use store = secret-service or store = file");
+  return Success();
+}
+
 Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name, std::string_view expired_fix,
                                      const RejectedFixFn& rejected_fix, const RefreshRequestFn& build) {
   const std::string& profile = ctx.profile.name;
-  if (Status s = ctx.store.CheckWritable(profile, name); !s)
-    return MakeError(s.error().kind, std::string(name) + " rotates on every exchange and the " + ctx.store.Describe() +
-                                         " cannot take the new one: use store = secret-service or store = file");
+  if (Status s = CheckCanRotate(ctx.store, profile, name); !s) return s.error();
   Result<Secret> stored = ctx.store.Get(profile, name);
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();

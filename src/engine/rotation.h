@@ -34,6 +34,12 @@ namespace tokex {
 /// the value is lost.
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next);
 
+/// Success when `store` can take the next value of `profile`'s rotating
+/// secret `name`; otherwise the error (the store's kind) that says which
+/// store to use instead. ExchangeRotating checks it before anything is
+/// spent; tokex check reports it.
+Status CheckCanRotate(SecretStore& store, std::string_view profile, std::string_view name);
+
 /// Builds the preset's token request that spends the refresh token
 /// `refresh`.
 using RefreshRequestFn = std::function<Result<HttpRequest>(ExchangeContext& ctx, const Secret& refresh)>;

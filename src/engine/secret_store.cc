@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "jwt.h"
+
 namespace tokex {
 
 Result<bool> SecretStore::Replace(std::string_view profile, std::string_view name, const Secret& expected,
@@ -27,6 +29,15 @@ Error MissingSecretError(std::string_view profile, std::string_view name, std::s
   return MakeError(ErrorKind::kStore, "no " + std::string(name) + " in " + std::string(where) +
                                           ": store it with 'tokex secret set " + std::string(profile) + " " +
                                           std::string(name) + "' (the value is read from stdin)");
+}
+
+Result<StoredSecret> LookUpSecret(SecretStore& store, std::string_view profile, std::string_view name) {
+  Result<bool> has = store.Has(profile, name);
+  if (!has) return has.error();
+  if (!*has || name != "refresh-token") return StoredSecret{*has, std::nullopt};
+  Result<Secret> value = store.Get(profile, name);
+  if (!value) return value.error();
+  return StoredSecret{true, JwtExpiry(value->view())};
 }
 
 bool SameSecret(const Secret& a, const Secret& b) {

@@ -5,7 +5,9 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -78,6 +80,23 @@ std::unique_ptr<SecretStore> OpenStore(std::span<const StoreFactory> factories, 
 /// The error for a secret nobody stored yet, naming the command that
 /// stores it.
 Error MissingSecretError(std::string_view profile, std::string_view name, std::string_view where);
+
+/// What tokex status and tokex check say of a stored secret, never its
+/// value.
+struct StoredSecret {
+  bool present = false;
+  /// For a refresh-token that is a JWT, its exp (after which a person must
+  /// store a new one); nullopt otherwise.
+  std::optional<int64_t> expires_at;
+};
+
+/// A refresh token's expiry is worth a warning a day ahead: after it, a
+/// person has to fetch a new one.
+inline constexpr int64_t kRefreshTokenWarning = 24 * 3600;
+
+/// Whether `profile`'s secret `name` is in `store` and, for a refresh
+/// token, until when it is good. Errors are the store's.
+Result<StoredSecret> LookUpSecret(SecretStore& store, std::string_view profile, std::string_view name);
 
 /// True when `a` and `b` hold the same bytes, compared in time that does
 /// not depend on where they differ.

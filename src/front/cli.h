@@ -33,6 +33,7 @@ enum class CommandId {
   kMatch,    ///< the profile a URL selects
   kSecret,   ///< set or remove a stored secret
   kStatus,   ///< what is stored and cached
+  kCheck,    ///< the doctor: every step a credential needs, one line each
   kForget,   ///< drop cached tokens
   kHelp,     ///< the usage text
   kVersion,  ///< the version

@@ -59,6 +59,7 @@ Result<FrontStep> PrintCached(const CommandContext& ctx) {
 constexpr std::array kSecretActions = {"set"sv, "rm"sv};
 constexpr std::array kLoginFlags = {"--device"sv};
 constexpr std::array kEnvFlags = {"--github"sv, "--gitlab"sv};
+constexpr std::array kCheckFlags = {"--exchange"sv};
 
 // The order here is the order of `tokex help`.
 constexpr std::array kCommands = {
@@ -94,6 +95,9 @@ constexpr std::array kCommands = {
                 .id = CommandId::kLogin, .min_args = 1, .max_args = 1, .profile_arg = 0, .flags = kLoginFlags},
     CommandInfo{.name = "status", .args = "[PROFILE]", .summary = "show cached tokens and secret store health",
                 .id = CommandId::kStatus, .min_args = 0, .max_args = 1, .profile_arg = 0},
+    CommandInfo{.name = "check", .args = "[--exchange] [PROFILE]",
+                .summary = "diagnose: config, store, secrets, DNS, TLS, clock, one exchange",
+                .id = CommandId::kCheck, .min_args = 0, .max_args = 1, .profile_arg = 0, .flags = kCheckFlags},
     CommandInfo{.name = "forget", .args = "[PROFILE]", .summary = "drop cached tokens", .id = CommandId::kForget,
                 .min_args = 0, .max_args = 1, .profile_arg = 0, .front = Forget},
     CommandInfo{.name = "help", .args = "", .summary = "show this help", .id = CommandId::kHelp, .min_args = 0,

@@ -60,6 +60,10 @@ CASES = {
     "preset-with-newline": (["token", "xdr"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
     "status-preset-with-newline": (["status"], CONFIG.replace("cisco-xdr", '"cisco\\nxdr"')),
     "config-path-with-escapes": (["--config", "~/no\x1b]0;title\x07\nconfig", "token", "xdr"], CONFIG),
+    "check-unknown-profile": (["check", "xrd"], CONFIG),
+    "check-unknown-flag": (["check", "--device", "xdr"], CONFIG),
+    # The doctor's lines for a profile it cannot use; no network needed.
+    "check-broken-profile": (["check", "future"], CONFIG + FUTURE_PROFILE),
 }
 
 
