@@ -130,10 +130,14 @@ void CheckTls(const Profile& p, const HttpInspection& i, int64_t now, Report& r)
   std::string host = TokenHost(p);
   if (i.error && i.failed_at == HttpStage::kTls) {
     if (i.error->kind != ErrorKind::kNetwork) return r.Fail("tls", *i.error);
-    std::string trusted = p.ca_file.empty() ? "the system's CAs" : "ca-file " + p.ca_file;
     Error e = *i.error;
-    e.message = "cannot verify " + host + " with " + trusted + " (" + i.reason +
-                "): set ca-file to the CA that issued its certificate, or check token-url";
+    std::string trusted = p.ca_file.empty() ? "the system's CAs" : "ca-file " + p.ca_file;
+    // A handshake cut short or timed out may pass; a certificate refused
+    // will not (HttpInspection's error is transient in the first case).
+    e.message = e.transient ? "no TLS handshake with " + host + " (" + i.reason +
+                                  "): check that it serves https on that port, or raise timeout"
+                            : "cannot verify " + host + " with " + trusted + " (" + i.reason +
+                                  "): set ca-file to the CA that issued its certificate, or check token-url";
     return r.Fail("tls", e);
   }
   if (!p.token_url.starts_with("https:")) {

@@ -1,5 +1,8 @@
 #include "http_curl.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctime>
 #include <optional>
 
@@ -128,9 +131,16 @@ void SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, Sink* 
   }
 }
 
+// True for an IPv4 or IPv6 address, which needs no resolving.
+bool IsAddress(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
 // The stage a failed transfer stopped at: by its error where that says,
 // else (a timeout, a reset) the first stage libcurl has no time for.
-HttpStage FailedStage(CURL* c, CURLcode rc, bool tls) {
+HttpStage FailedStage(CURL* c, CURLcode rc, const Url& url) {
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
@@ -153,8 +163,12 @@ HttpStage FailedStage(CURL* c, CURLcode rc, bool tls) {
   curl_easy_getinfo(c, CURLINFO_NAMELOOKUP_TIME_T, &lookup);
   curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect);
   curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME_T, &handshake);
-  if (connect == 0) return lookup == 0 ? HttpStage::kResolve : HttpStage::kConnect;
-  if (tls && handshake == 0) return HttpStage::kTls;
+  // libcurl keeps the connect time for a connection that is whole, TLS
+  // included; the address it names once a socket got through.
+  char* ip = nullptr;
+  bool socket = curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr && ip[0] != '\0';
+  if (connect == 0 && !socket) return lookup == 0 && !IsAddress(url.host) ? HttpStage::kResolve : HttpStage::kConnect;
+  if (url.scheme == "https" && handshake == 0) return HttpStage::kTls;
   return HttpStage::kAnswer;
 }
 
@@ -216,7 +230,7 @@ HttpInspection Perform(const HttpRequest& request, bool inspect) {
   if (rc != CURLE_OK) {
     WipeString(&sink.body);
     out.error = TransportError(rc, errbuf, host);
-    out.failed_at = FailedStage(h.get(), rc, url->scheme == "https");
+    out.failed_at = FailedStage(h.get(), rc, *url);
     out.reason = Printable(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
     return out;
   }

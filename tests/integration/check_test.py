@@ -3,6 +3,7 @@ real TLS, one case per way a profile can be healthy or broken."""
 
 import re
 import socket
+import time
 
 import xdr_fixture
 from cylance_test import setup as setup_cylance, store_secret as store_cylance
@@ -136,6 +137,23 @@ def case_closed_port_fails_connect(fx):
     check(got["dns"] == "ok" and got["connect"] == "fail", f"{block}")
     check(text(block, "connect").startswith(f"cannot connect to 127.0.0.1:{port} ("), text(block, "connect"))
     check(all(got[s] == "skip" for s in ("tls", "clock", "exchange")), f"{block}")
+
+
+def case_silent_server_fails_tls_within_the_timeout(fx):
+    healthy_xdr(fx)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()  # the kernel completes the TCP handshake; nobody ever answers
+        fx.write_config(fx.config.read_text().replace(f"https://127.0.0.1:{fx.emulators[0].port}",
+                                                      f"https://127.0.0.1:{s.getsockname()[1]}") + "    timeout = 2\n")
+        start = time.monotonic()
+        block = run_check(fx, "xdr", rc=5)["xdr"]
+        took = time.monotonic() - start
+    check(took < 10, f"check took {took:.1f} s with timeout = 2")
+    got = levels(block)
+    check(got["connect"] == "ok" and got["tls"] == "fail", f"{block}")
+    check(text(block, "tls").startswith("no TLS handshake with 127.0.0.1:"), text(block, "tls"))
+    check(got["clock"] == "skip" and got["exchange"] == "skip", f"{block}")
 
 
 def case_unresolvable_name_fails_dns(fx):
