@@ -149,7 +149,8 @@ void CheckTls(const Profile& p, const HttpInspection& i, int64_t now, Report& r)
   int64_t exp = *i.certificate_expiry;
   if (exp - now < kCertificateWarnSeconds) {
     return r.Warn("tls", host + ", certificate verified" + ca + " but expires in " + HumanDuration(exp - now) +
-                             " (" + Rfc3339(exp) + "): unless the server gets a new one by then, every exchange will fail");
+                             " (" + Rfc3339(exp) + "): unless the server gets a new one by then, "
+                             "every exchange will fail");
   }
   r.Ok("tls", host + ", certificate valid until " + Rfc3339(exp) + ca);
 }
@@ -168,9 +169,10 @@ void CheckClock(const Profile& p, const HttpInspection& i, int64_t now, EngineDe
                              std::to_string(kClockWarnSeconds) + " s is fine)");
   std::string text = std::to_string(off) + " s " + (skew > 0 ? "behind " : "ahead of ") + host + "'s";
   if (off > kClockFailSeconds && SignsAssertions(deps.exchanges, p)) {
-    return r.Fail("clock", MakeError(ErrorKind::kRejected,
-                                     text + ", more than the " + std::to_string(kClockFailSeconds) +
-                                         " s a server allows the time in a signed assertion: " + std::string(kSetClock)));
+    return r.Fail("clock", MakeError(ErrorKind::kRejected, text + ", more than the " +
+                                                               std::to_string(kClockFailSeconds) +
+                                                               " s servers allow in a signed assertion's time: " +
+                                                               std::string(kSetClock)));
   }
   r.Warn("clock", text + ": " + std::string(kSetClock));
 }
