@@ -25,11 +25,6 @@ std::string TokenState(const Credential* c, const Profile& p, int64_t now) {
          (IsFresh(*c, now, p.refresh_margin, 0) ? "" : "; will be refreshed on next use");
 }
 
-// A refresh token's expiry is worth a warning two days ahead: after it, a
-// person has to fetch a new one, and `tokex refresh` (see keep-alive) has
-// had its chance by then.
-constexpr int64_t kRefreshWarning = 48 * 3600;
-
 // What is known of a stored refresh token's life: its JWT exp, or when it
 // was stored and, with refresh-token-ttl, when that makes it expire.
 std::string RefreshTokenState(const RefreshTokenLife& life, int64_t now) {
@@ -40,21 +35,17 @@ std::string RefreshTokenState(const RefreshTokenLife& life, int64_t now) {
   std::string how = life.from_jwt ? "" : ", from refresh-token-ttl";
   if (exp <= now) return state + ", but expired " + HumanDuration(now - exp) + " ago" + how + ": store a new one";
   state += ", expires in " + HumanDuration(exp - now) + " (" + Rfc3339(exp) + how + ")";
-  if (exp - now < kRefreshWarning) state += "; warning: within 48 h, after which a person must store a new one";
+  if (exp - now < kRefreshTokenWarning) state += "; warning: within 48 h, after which a person must store a new one";
   return state;
 }
 
 // "stored" or "missing"; for a refresh token, its expiry too.
 Result<std::string> SecretState(SecretStore& store, const Profile& p, std::string_view name, EngineDeps& deps) {
-  Result<bool> has = store.Has(p.name, name);
-  if (!has) return has.error();
-  if (!*has) return std::string("missing");
-  if (name != kRefreshTokenSecret) return std::string("stored");
-  Result<Secret> value = store.Get(p.name, name);
-  if (!value) return value.error();
-  Result<RefreshTokenLife> life = LifeOf(deps.paths, deps.uid, p, *value);
-  if (!life) return "stored; " + life.error().message;
-  return RefreshTokenState(*life, deps.clock.Now());
+  Result<StoredSecret> s = LookUpSecret(store, deps.paths, deps.uid, p, name);
+  if (!s) return s.error();
+  if (!s->present) return std::string("missing");
+  if (s->life_unknown) return "stored; " + s->life_unknown->message;
+  return RefreshTokenState(s->life, deps.clock.Now());
 }
 
 // The lines of one usable profile; the first store error met, if any.

@@ -25,6 +25,7 @@ constexpr std::array kEngineCommands = {
     EngineCommand{CommandId::kEnv, EnvCommand},
     EngineCommand{CommandId::kStatus, StatusCommand},
     EngineCommand{CommandId::kRefresh, RefreshCommand},
+    EngineCommand{CommandId::kCheck, CheckCommand},
 };
 
 EngineHandler FindHandler(CommandId id) {

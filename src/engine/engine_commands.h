@@ -33,6 +33,9 @@ Status StatusCommand(const CommandContext& ctx, EngineDeps& deps);
 /// refresh [--rotating | PROFILE...] (cmd_refresh.cc).
 Status RefreshCommand(const CommandContext& ctx, EngineDeps& deps);
 
+/// check [--exchange] [PROFILE] (cmd_check.cc).
+Status CheckCommand(const CommandContext& ctx, EngineDeps& deps);
+
 /// Turns what a person typed or piped into the secret `name`: one trailing
 /// newline (LF or CRLF) is dropped; an empty value, or one that is not
 /// usable (IsUsableSecret: control characters or invalid UTF-8, unless a

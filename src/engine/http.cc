@@ -24,6 +24,27 @@ std::optional<std::string_view> HttpResponse::Header(std::string_view name) cons
   return std::nullopt;
 }
 
+HttpInspection HttpClient::Inspect(const HttpRequest& request) {
+  HttpInspection out;
+  Result<HttpResponse> r = Send(request);
+  if (r) {
+    out.response = std::move(*r);
+  } else {
+    out.error = r.error();
+    out.failed_at = HttpStage::kConnect;
+    out.reason = r.error().message;
+  }
+  return out;
+}
+
+std::optional<int64_t> ParseHttpDate(std::string_view value) {
+  std::string text(value);
+  struct tm tm {};
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
 bool IsTransientStatus(long status) { return status == 429 || (status >= 500 && status <= 599); }
 
 namespace {
@@ -36,11 +57,9 @@ std::optional<double> RetryAfter(const HttpResponse& r, int64_t now) {
   // Any number of seconds: a server that asks for years is answered at
   // once, like one that asks for a minute past the deadline.
   if (std::optional<int64_t> secs = ParseInt(*value, 0, INT64_MAX)) return static_cast<double>(*secs);
-  std::string text(*value);
-  struct tm tm {};
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return static_cast<double>(std::max<int64_t>(0, timegm(&tm) - now));
+  std::optional<int64_t> date = ParseHttpDate(*value);
+  if (!date) return std::nullopt;
+  return static_cast<double>(std::max<int64_t>(0, *date - now));
 }
 
 Error WaitTooLong(const HttpRequest& request, const HttpResponse& r, double wait, int64_t now) {

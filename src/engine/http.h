@@ -2,6 +2,7 @@
 #ifndef TOKEX_HTTP_H_
 #define TOKEX_HTTP_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,25 @@ struct HttpResponse {
   ~HttpResponse();
 };
 
+/// How far a request gets, in order: each stage needs the ones before it.
+enum class HttpStage {
+  kResolve,  ///< the host name to an address
+  kConnect,  ///< a connection to it
+  kTls,      ///< the TLS handshake, the server's certificate verified
+  kAnswer,   ///< the server's answer
+};
+
+/// What one request showed of the server on the way (HttpClient::Inspect),
+/// for tokex check, which reports each stage as a step of its own.
+struct HttpInspection {
+  std::optional<HttpResponse> response;  ///< the answer, when one came
+  std::optional<Error> error;            ///< why none came, as Send reports it
+  HttpStage failed_at = HttpStage::kAnswer;  ///< the stage that failed, when `error` is set
+  std::string reason;   ///< the transport's own words for the failure, printable
+  std::string address;  ///< the IP address connected (or tried), when known
+  std::optional<int64_t> certificate_expiry;  ///< the leaf certificate's notAfter (unix time), when known
+};
+
 /// Sends one request. Implementations verify TLS, never follow redirects,
 /// cap the body at 1 MiB and return kNetwork errors for transport failures.
 /// An HTTP error status is a response, not an error.
@@ -53,7 +73,18 @@ class HttpClient {
  public:
   virtual ~HttpClient() = default;
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+
+  /// Sends `request` once, as Send does, and tells how far it got and what
+  /// the server showed: the address, the certificate's expiry. This
+  /// default, for clients that cannot tell the stages apart, sends it and
+  /// puts any failure at kConnect.
+  virtual HttpInspection Inspect(const HttpRequest& request);
 };
+
+/// The time an HTTP date (RFC 9110 section 5.6.7, IMF-fixdate: "Sun, 06
+/// Nov 1994 08:49:37 GMT") names, as unix time; nullopt when `value` is not
+/// one.
+std::optional<int64_t> ParseHttpDate(std::string_view value);
 
 /// Retry policy for transient failures.
 struct RetryPolicy {

@@ -1,5 +1,11 @@
 #include "http_curl.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctime>
+#include <optional>
+
 #include "curl_handle.h"
 #include "secret.h"
 #include "text.h"
@@ -125,6 +131,117 @@ void SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, Sink* 
   }
 }
 
+// True for an IPv4 or IPv6 address, which needs no resolving.
+bool IsAddress(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// The stage a failed transfer stopped at: by its error where that says,
+// else (a timeout, a reset) the first stage libcurl has no time for.
+HttpStage FailedStage(CURL* c, CURLcode rc, const Url& url) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return HttpStage::kResolve;
+    case CURLE_COULDNT_CONNECT:
+      return HttpStage::kConnect;
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return HttpStage::kTls;
+    default:
+      break;
+  }
+  curl_off_t lookup = 0, connect = 0, handshake = 0;
+  curl_easy_getinfo(c, CURLINFO_NAMELOOKUP_TIME_T, &lookup);
+  curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect);
+  curl_easy_getinfo(c, CURLINFO_APPCONNECT_TIME_T, &handshake);
+  // libcurl keeps the connect time for a connection that is whole, TLS
+  // included; the address it names once a socket got through.
+  char* ip = nullptr;
+  bool socket = curl_easy_getinfo(c, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr && ip[0] != '\0';
+  if (connect == 0 && !socket) return lookup == 0 && !IsAddress(url.host) ? HttpStage::kResolve : HttpStage::kConnect;
+  if (url.scheme == "https" && handshake == 0) return HttpStage::kTls;
+  return HttpStage::kAnswer;
+}
+
+// The leaf certificate's notAfter from CURLOPT_CERTINFO ("Expire
+// date:Mar  1 12:00:00 2027 GMT", as OpenSSL prints an ASN1_TIME).
+std::optional<int64_t> LeafExpiry(CURL* c) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr || info->num_of_certs < 1)
+    return std::nullopt;
+  constexpr std::string_view kKey = "Expire date:";
+  for (curl_slist* item = info->certinfo[0]; item != nullptr; item = item->next) {
+    std::string_view line(item->data);
+    if (!line.starts_with(kKey)) continue;
+    std::string value(line.substr(kKey.size()));
+    struct tm tm {};
+    const char* end = strptime(value.c_str(), "%b %d %H:%M:%S %Y GMT", &tm);
+    if (end == nullptr || *end != '\0') return std::nullopt;
+    return static_cast<int64_t>(timegm(&tm));
+  }
+  return std::nullopt;
+}
+
+// One transfer; with `inspect`, also what it showed of the server.
+HttpInspection Perform(const HttpRequest& request, bool inspect) {
+  HttpInspection out;
+  auto fail = [&out](Error e, HttpStage stage) {
+    out.reason = e.message;
+    out.error = std::move(e);
+    out.failed_at = stage;
+    return std::move(out);
+  };
+  Result<Url> url = ParseUrl(request.url);
+  if (!url) return fail(url.error(), HttpStage::kResolve);
+  if (url->scheme != "https" && !(url->scheme == "http" && request.allow_http))
+    return fail(MakeError(ErrorKind::kUsage,
+                          "refusing plain http:// to " + url->host + ": set allow-http = yes for a test server"),
+                HttpStage::kResolve);
+  std::string host = url->HostPort();
+
+  CurlEasy h(curl_easy_init());
+  if (!h) return fail(MakeError(ErrorKind::kInternal, "libcurl could not start"), HttpStage::kResolve);
+  Result<CurlSlist> headers = HeaderList(request);
+  if (!headers) return fail(headers.error(), HttpStage::kResolve);
+  Sink sink;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  SetOptions(h.get(), request, headers->get(), &sink, errbuf);
+  if (inspect) curl_easy_setopt(h.get(), CURLOPT_CERTINFO, 1L);
+  CURLcode rc = curl_easy_perform(h.get());
+  if (inspect) {
+    char* ip = nullptr;
+    if (curl_easy_getinfo(h.get(), CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) out.address = ip;
+    out.certificate_expiry = LeafExpiry(h.get());
+  }
+  if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    WipeString(&sink.body);
+    return fail(MakeError(ErrorKind::kNetwork, host + " sent a response larger than 1 MiB: refusing it"),
+                HttpStage::kAnswer);
+  }
+  if (rc != CURLE_OK) {
+    WipeString(&sink.body);
+    out.error = TransportError(rc, errbuf, host);
+    out.failed_at = FailedStage(h.get(), rc, *url);
+    out.reason = Printable(errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
+    return out;
+  }
+  HttpResponse response;
+  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &response.status);
+  response.headers = std::move(sink.headers);
+  response.body = std::move(sink.body);
+  out.response = std::move(response);
+  return out;
+}
+
 }  // namespace
 
 CurlHttpClient::CurlHttpClient() { curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -132,34 +249,12 @@ CurlHttpClient::CurlHttpClient() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 CurlHttpClient::~CurlHttpClient() { curl_global_cleanup(); }
 
 Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
-  Result<Url> url = ParseUrl(request.url);
-  if (!url) return url.error();
-  if (url->scheme != "https" && !(url->scheme == "http" && request.allow_http))
-    return MakeError(ErrorKind::kUsage, "refusing plain http:// to " + url->host + ": set allow-http = yes for a test server");
-  std::string host = url->HostPort();
-
-  CurlEasy h(curl_easy_init());
-  if (!h) return MakeError(ErrorKind::kInternal, "libcurl could not start");
-  Result<CurlSlist> headers = HeaderList(request);
-  if (!headers) return headers.error();
-  Sink sink;
-  char errbuf[CURL_ERROR_SIZE] = "";
-  SetOptions(h.get(), request, headers->get(), &sink, errbuf);
-  CURLcode rc = curl_easy_perform(h.get());
-  if (sink.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-    WipeString(&sink.body);
-    return MakeError(ErrorKind::kNetwork, host + " sent a response larger than 1 MiB: refusing it");
-  }
-  if (rc != CURLE_OK) {
-    WipeString(&sink.body);
-    return TransportError(rc, errbuf, host);
-  }
-  HttpResponse response;
-  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &response.status);
-  response.headers = std::move(sink.headers);
-  response.body = std::move(sink.body);
-  return response;
+  HttpInspection i = Perform(request, false);
+  if (i.response) return std::move(*i.response);
+  return std::move(*i.error);
 }
+
+HttpInspection CurlHttpClient::Inspect(const HttpRequest& request) { return Perform(request, true); }
 
 std::string FormEscape(std::string_view s) {
   CurlString escaped(curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size())));

@@ -20,6 +20,10 @@ class CurlHttpClient : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   Result<HttpResponse> Send(const HttpRequest& request) override;
+  /// Send, plus the stage a failure stopped at (from libcurl's error and
+  /// timings), the address connected and the leaf certificate's expiry
+  /// (CURLOPT_CERTINFO).
+  HttpInspection Inspect(const HttpRequest& request) override;
 };
 
 /// `s` percent-encoded for an application/x-www-form-urlencoded body.

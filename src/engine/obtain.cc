@@ -46,7 +46,7 @@ Result<Credential> SharedExchange(const Profile& p, ExchangeFn exchange, const O
   if (options.use_cache && options.renew) before = cache.Read(p.name, key);
   Result<ProfileLock> lock = ProfileLock::Acquire(cache.LockPath(p.name), options.deadline);
   if (!lock) return InProfile(lock.error(), p.name);
-  if (options.use_cache) {
+  if (options.use_cache && !options.force) {
     // Whoever held the lock before us may have just refreshed: a token
     // obtained since we started is used even if it is short-lived. A
     // renewal wants a new exchange, so only one written while it waited
@@ -87,7 +87,7 @@ Result<Credential> ObtainCredential(const Profile& p, const ObtainOptions& optio
                                   ": set XDG_RUNTIME_DIR to a private directory of yours");
     return Exchange(p, exchange, options.deadline, deps);
   }
-  if (options.use_cache && !options.renew) {
+  if (options.use_cache && !options.renew && !options.force) {
     std::optional<Credential> c = cache->Read(p.name, p.CacheKey());
     if (c && IsFresh(*c, deps.clock.Now(), p.refresh_margin, options.min_ttl)) return std::move(*c);
   }

@@ -41,6 +41,9 @@ struct EngineDeps {
 /// How a caller wants its credential.
 struct ObtainOptions {
   bool use_cache = true;  ///< false: neither read nor write the cache
+  /// Exchange even when the cache holds a fresh token or a failure record
+  /// (tokex check); with use_cache, the outcome is cached as usual.
+  bool force = false;
   int64_t min_ttl = 0;    ///< seconds the credential must still be valid for
   Deadline deadline;      ///< on deps.clock.Monotonic(): the profile's timeout from the start
   /// true: exchange even when the cache holds a fresh credential (tokex

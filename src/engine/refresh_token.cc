@@ -64,4 +64,22 @@ Result<RefreshTokenLife> LifeOf(const Paths& paths, uid_t uid, const Profile& pr
   return life;
 }
 
+Result<StoredSecret> LookUpSecret(SecretStore& store, const Paths& paths, uid_t uid, const Profile& profile,
+                                  std::string_view name) {
+  Result<bool> has = store.Has(profile.name, name);
+  if (!has) return has.error();
+  StoredSecret s;
+  s.present = *has;
+  if (!s.present || name != kRefreshTokenSecret) return s;
+  Result<Secret> value = store.Get(profile.name, name);
+  if (!value) return value.error();
+  Result<RefreshTokenLife> life = LifeOf(paths, uid, profile, *value);
+  if (life) {
+    s.life = *life;
+  } else {
+    s.life_unknown = life.error();
+  }
+  return s;
+}
+
 }  // namespace tokex

@@ -19,6 +19,7 @@
 #include "exchange.h"
 #include "result.h"
 #include "secret.h"
+#include "secret_store.h"
 
 namespace tokex {
 
@@ -64,6 +65,24 @@ struct RefreshTokenLife {
 /// gives plus the profile's refresh-token-ttl when both are known, else
 /// unknown. Errors are ReadStoredAt's, for an opaque token only.
 Result<RefreshTokenLife> LifeOf(const Paths& paths, uid_t uid, const Profile& profile, const Secret& token);
+
+/// A refresh token's expiry is worth a warning two days ahead (tokex
+/// status and tokex check): after it, a person has to fetch a new one, and
+/// `tokex refresh` (see keep-alive) has had its chance by then.
+inline constexpr int64_t kRefreshTokenWarning = 48 * 3600;
+
+/// What tokex status and tokex check say of a stored secret, never its
+/// value.
+struct StoredSecret {
+  bool present = false;
+  RefreshTokenLife life;             ///< for a stored refresh token
+  std::optional<Error> life_unknown;  ///< why LifeOf could not tell it
+};
+
+/// Whether `profile`'s secret `name` is in `store` and, for a refresh
+/// token, its life (LifeOf). Errors are the store's.
+Result<StoredSecret> LookUpSecret(SecretStore& store, const Paths& paths, uid_t uid, const Profile& profile,
+                                  std::string_view name);
 
 }  // namespace tokex
 

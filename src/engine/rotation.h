@@ -34,9 +34,11 @@ namespace tokex {
 /// the value is lost.
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next);
 
-/// Success when `store` can take the next value of the profile's rotating
-/// secret `name`; otherwise its error (kind kept), saying that the value
-/// rotates and which stores can hold it.
+/// Success when `store` can take the next value of `profile`'s rotating
+/// secret `name`; otherwise the error (the store's kind) that says that
+/// the value rotates and which store to use instead. ExchangeRotating
+/// checks it before anything is spent; tokex refresh and tokex check
+/// report it.
 Status CheckRotatable(SecretStore& store, std::string_view profile, std::string_view name);
 
 /// Builds the preset's token request that spends the refresh token

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 
+#include "jwt.h"
+
 namespace tokex {
 
 Result<bool> SecretStore::Replace(std::string_view profile, std::string_view name, const Secret& expected,

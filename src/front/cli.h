@@ -34,6 +34,7 @@ enum class CommandId {
   kSecret,   ///< set or remove a stored secret
   kStatus,   ///< what is stored and cached
   kRefresh,  ///< keep refresh tokens alive
+  kCheck,    ///< the doctor: every step a credential needs, one line each
   kForget,   ///< drop cached tokens
   kHelp,     ///< the usage text
   kVersion,  ///< the version

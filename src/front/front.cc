@@ -60,6 +60,7 @@ constexpr std::array kSecretActions = {"set"sv, "rm"sv};
 constexpr std::array kLoginFlags = {"--device"sv};
 constexpr std::array kEnvFlags = {"--github"sv, "--gitlab"sv};
 constexpr std::array kRefreshFlags = {"--rotating"sv};
+constexpr std::array kCheckFlags = {"--exchange"sv};
 
 // The order here is the order of `tokex help`.
 constexpr std::array kCommands = {
@@ -98,6 +99,9 @@ constexpr std::array kCommands = {
     CommandInfo{.name = "refresh", .args = "[--rotating|PROFILE...]",
                 .summary = "renew refresh tokens that expire within keep-alive",
                 .id = CommandId::kRefresh, .min_args = 0, .max_args = 4096, .flags = kRefreshFlags},
+    CommandInfo{.name = "check", .args = "[--exchange] [PROFILE]",
+                .summary = "diagnose: config, store, secrets, DNS, TLS, clock, one exchange",
+                .id = CommandId::kCheck, .min_args = 0, .max_args = 1, .profile_arg = 0, .flags = kCheckFlags},
     CommandInfo{.name = "forget", .args = "[PROFILE]", .summary = "drop cached tokens", .id = CommandId::kForget,
                 .min_args = 0, .max_args = 1, .profile_arg = 0, .front = Forget},
     CommandInfo{.name = "help", .args = "", .summary = "show this help", .id = CommandId::kHelp, .min_args = 0,

@@ -13,7 +13,8 @@ when it expires. GET /devices/v2 wants "Authorization: Bearer" with such a
 token, unexpired. Failures answer 400 or 401 with {"message": "..."}, as
 Cylance does. GET /_emulator/stats reports counters, without
 authentication, and what the last accepted auth token asked for
-(last_scp, last_auth_lifetime = exp - iat).
+(last_scp, last_auth_lifetime = exp - iat). Every answer's Date header
+follows this server's clock, --clock-offset included.
 
 The app secret is read from a file, never from argv.
 """
@@ -90,6 +91,10 @@ class State:
 
 
 class CylanceHandler(emulib.Handler):
+    def date_time_string(self, timestamp=None):
+        """The Date header, from this server's (skewed) clock."""
+        return super().date_time_string(self.state.now() if timestamp is None else timestamp)
+
     def route(self, method, path, query):
         s = self.state
         if path == "/_emulator/stats":

@@ -73,6 +73,10 @@ CASES = {
     "refresh-broken-rotating-profile": (["refresh"], CONFIG + MDR_BROKEN),
     "refresh-env-store": (["refresh", "mdr"], MDR_BROKEN.replace("keep-alive = 2d", "store = env")),
     "config-path-with-escapes": (["--config", "~/no\x1b]0;title\x07\nconfig", "token", "xdr"], CONFIG),
+    "check-unknown-profile": (["check", "xrd"], CONFIG),
+    "check-unknown-flag": (["check", "--device", "xdr"], CONFIG),
+    # The doctor's lines for a profile it cannot use; no network needed.
+    "check-broken-profile": (["check", "future"], CONFIG + FUTURE_PROFILE),
 }
 
 

@@ -4,7 +4,7 @@ make_pki(directory) -> {"ca": ..., "cert": ..., "key": ...} (paths). Uses
 the openssl command. The CA is self-signed with basicConstraints CA:TRUE;
 the server certificate it signs has subjectAltName IP:127.0.0.1 and
 DNS:localhost and the serverAuth extended key usage. Keys are EC P-256 and
-mode 0600, everything is valid for one day. As a script:
+mode 0600, everything is valid for `days` (default one day). As a script:
 `python3 tests/lib/pki.py DIR` prints that dict as JSON.
 """
 
@@ -59,18 +59,19 @@ def _new_key(name, cwd):
     _openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", name, cwd=cwd)
 
 
-def make_pki(directory):
+def make_pki(directory, days=1):
     d = pathlib.Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     (d / "ca.cnf").write_text(CA_CONFIG)
     (d / "server-req.cnf").write_text(SERVER_REQUEST_CONFIG)
     (d / "server.ext").write_text(SERVER_EXTENSIONS)
     _new_key("ca.key", d)
-    _openssl("req", "-new", "-x509", "-config", "ca.cnf", "-key", "ca.key", "-out", "ca.crt", "-days", "1", cwd=d)
+    _openssl("req", "-new", "-x509", "-config", "ca.cnf", "-key", "ca.key", "-out", "ca.crt", "-days", str(days),
+             cwd=d)
     _new_key("server.key", d)
     _openssl("req", "-new", "-config", "server-req.cnf", "-key", "server.key", "-out", "server.csr", cwd=d)
     _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-             "-out", "server.crt", "-days", "1", "-extfile", "server.ext", cwd=d)
+             "-out", "server.crt", "-days", str(days), "-extfile", "server.ext", cwd=d)
     for cert in ("ca.crt", "server.crt"):
         os.chmod(d / cert, 0o644)
     return {"ca": str(d / "ca.crt"), "cert": str(d / "server.crt"), "key": str(d / "server.key")}
