@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <algorithm>
+#include <array>
 
 #include "text.h"
 
@@ -73,6 +74,13 @@ class FlagParser {
   size_t i_ = 0;
 };
 
+// What FlagParser reads, for completion: keep the two in step.
+constexpr std::array kGlobalOptions = {
+    GlobalOption{"--config", true}, GlobalOption{"--min-ttl", true}, GlobalOption{"--no-cache"},
+    GlobalOption{"-v"}, GlobalOption{"--verbose"}, GlobalOption{"-h"}, GlobalOption{"--help"},
+    GlobalOption{"--version"},
+};
+
 Status CheckFlags(const CommandInfo& c, std::span<const std::string> flags) {
   for (const std::string& f : flags) {
     if (std::find(c.flags.begin(), c.flags.end(), f) == c.flags.end())
@@ -93,6 +101,8 @@ Status CheckArguments(const CommandInfo& c, std::span<const std::string> args) {
 
 }  // namespace
 
+std::span<const GlobalOption> GlobalOptions() { return kGlobalOptions; }
+
 bool Invocation::Has(std::string_view flag) const {
   return std::find(flags.begin(), flags.end(), flag) != flags.end();
 }
@@ -111,7 +121,7 @@ Result<Invocation> ParseCommandLine(std::span<const std::string> argv, std::span
   const std::string& name = words->front();
   std::vector<std::string_view> names;
   for (const CommandInfo& c : commands) {
-    names.push_back(c.name);
+    if (!c.hidden) names.push_back(c.name);
     if (c.name == name) inv.command = &c;
   }
   if (inv.command == nullptr) {
@@ -129,10 +139,17 @@ std::string UsageText(std::span<const CommandInfo> commands) {
   std::string out = "usage: tokex [--config FILE] [--no-cache] [--min-ttl SECONDS] [-v] COMMAND ...\n\n";
   out += "Turns long-lived secrets in the keyring into short-lived API credentials.\n\n";
   out += "commands:\n";
+  // The summaries line up after the longest "  name args".
+  auto head = [](const CommandInfo& c) { return "  " + std::string(c.name) + " " + std::string(c.args); };
+  size_t width = 0;
   for (const CommandInfo& c : commands) {
-    std::string head = "  " + std::string(c.name) + " " + std::string(c.args);
-    head.resize(std::max<size_t>(head.size() + 1, 30), ' ');
-    out += head + std::string(c.summary) + "\n";
+    if (!c.hidden) width = std::max(width, head(c).size() + 1);
+  }
+  for (const CommandInfo& c : commands) {
+    if (c.hidden) continue;
+    std::string line = head(c);
+    line.resize(width, ' ');
+    out += line + std::string(c.summary) + "\n";
   }
   out += "\nexit codes: 0 ok, 1 internal, 2 usage or config, 3 secret missing or store unavailable,\n";
   out += "4 rejected by the server, 5 network or server failure. See tokex(1) and tokex.conf(5).\n";

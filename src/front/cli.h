@@ -38,6 +38,7 @@ enum class CommandId {
   kForget,   ///< drop cached tokens
   kHelp,     ///< the usage text
   kVersion,  ///< the version
+  kComplete,  ///< candidates for the shell completions (hidden)
 };
 
 struct CommandInfo;
@@ -106,14 +107,27 @@ struct CommandInfo {
   std::span<const std::string_view> flags = {};
   OutputFormat format = OutputFormat::kToken;  ///< what a credential command prints
   FrontHandler front = nullptr;                ///< null: only the engine runs it
+  /// Left out of `tokex help`, of suggestions for a mistyped command and of
+  /// completions: an interface for scripts (__complete), not for people.
+  bool hidden = false;
 };
+
+/// An option every command takes, wherever it stands before "--".
+struct GlobalOption {
+  std::string_view name;
+  bool takes_value = false;  ///< "--name VALUE" or "--name=VALUE"
+};
+
+/// The options ParseCommandLine reads besides each command's own flags,
+/// for the shell completions.
+std::span<const GlobalOption> GlobalOptions();
 
 /// Parses argv (without argv[0]) against `commands`. Unknown commands and
 /// flags, and wrong argument counts, are kUsage errors with a suggestion.
 /// Does no I/O.
 Result<Invocation> ParseCommandLine(std::span<const std::string> argv, std::span<const CommandInfo> commands);
 
-/// The usage text generated from `commands`.
+/// The usage text generated from `commands`, hidden ones left out.
 std::string UsageText(std::span<const CommandInfo> commands);
 
 }  // namespace tokex

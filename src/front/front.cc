@@ -6,6 +6,7 @@
 
 #include "cache.h"
 #include "ci_front.h"
+#include "complete.h"
 #include "text.h"
 #include "tokex_version.h"
 
@@ -108,6 +109,10 @@ constexpr std::array kCommands = {
                 .max_args = 1, .front = Help},
     CommandInfo{.name = "version", .args = "", .summary = "show the version", .id = CommandId::kVersion,
                 .min_args = 0, .max_args = 0, .front = Version},
+    // The shell completions' question (complete.h), not listed by help.
+    CommandInfo{.name = "__complete", .args = "-- WORD...", .summary = "candidates for the shell completions",
+                .id = CommandId::kComplete, .min_args = 0, .max_args = 4096, .front = CompleteCommand,
+                .hidden = true},
 };
 
 }  // namespace
