@@ -34,18 +34,30 @@ void HardenProcess() {
 #endif
 }
 
+std::string EngineBeside(std::string_view exe, std::string_view relative) {
+  std::string dir(exe.substr(0, exe.rfind('/')));
+  // `exe` comes from /proc/self/exe, which holds no symlink: dropping a
+  // component for each ".." lands where the kernel would.
+  while (relative.starts_with("../") && !dir.empty()) {
+    dir.resize(dir.rfind('/'));
+    relative.remove_prefix(3);
+  }
+  return dir + "/" + std::string(relative);
+}
+
 std::string FindEngine() {
   char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string dir(self, static_cast<size_t>(n));
-    dir.resize(dir.rfind('/'));
-    // The build tree keeps both executables in one directory; an installed
-    // tokex never has tokex-engine beside it in bindir.
-    std::string sibling = dir + "/tokex-engine";
-    if (access(sibling.c_str(), X_OK) == 0) return sibling;
-  }
-  return TOKEX_ENGINE_PATH;
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self);
+  // Without /proc (or with a path too long for the buffer) tokex cannot
+  // know where it runs from: only the configured location is left.
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof self) return TOKEX_ENGINE_PATH;
+  std::string_view exe(self, static_cast<size_t>(n));
+  std::string installed = EngineBeside(exe, TOKEX_ENGINE_RELPATH);
+  if (access(installed.c_str(), X_OK) == 0) return installed;
+  // The build tree keeps both executables in one directory.
+  std::string sibling = EngineBeside(exe, "tokex-engine");
+  if (access(sibling.c_str(), X_OK) == 0) return sibling;
+  return installed;
 }
 
 int ReportOnStderr(std::string_view name, const Error& e, Io io) {

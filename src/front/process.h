@@ -19,9 +19,20 @@ namespace tokex {
 /// by other processes of the user.
 void HardenProcess();
 
-/// The engine executable to run on a cache miss: next to this executable
-/// in a build tree, else the installed one in libexecdir (returned even
-/// when it is missing, so that the error names it).
+/// The path `relative` (a path below the directory of executable `exe`,
+/// possibly starting with "../") names, with the leading ".." resolved
+/// against that directory. `exe` must be absolute and free of symlinks.
+std::string EngineBeside(std::string_view exe, std::string_view relative);
+
+/// The engine executable to run on a cache miss, found from this
+/// executable's own location (/proc/self/exe), never from the environment
+/// or PATH: the engine gets secrets. First where the install puts it
+/// relative to bindir (TOKEX_ENGINE_RELPATH: any prefix, DESTDIR or
+/// relocated copy of the whole install), then beside this executable (a
+/// build tree). When neither exists, the first, so that the error names
+/// it: an engine from another install may not speak this front's hand-off.
+/// The configured absolute location only when /proc/self/exe cannot be
+/// read (no /proc).
 std::string FindEngine();
 
 /// A front: runs `argv` (without argv[0]) as far as it can without the

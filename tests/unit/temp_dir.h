@@ -4,7 +4,9 @@
 
 #include <stdlib.h>
 
+#include <filesystem>
 #include <string>
+#include <system_error>
 
 namespace tokex::testing {
 
@@ -14,9 +16,11 @@ struct TempDir {
     char t[] = "/tmp/tokex-unit-XXXXXX";
     path = mkdtemp(t);
   }
+  // Not system("rm -rf"): its result cannot be ignored in a build with
+  // _FORTIFY_SOURCE (a Debian package build), where that is an error.
   ~TempDir() {
-    std::string cmd = "rm -rf '" + path + "'";
-    (void)system(cmd.c_str());
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
   }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
