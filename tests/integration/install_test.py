@@ -25,6 +25,10 @@ REQUIRED = [
     "share/man/man5/tokex.conf.5",
     "share/man/man1/git-credential-tokex.1",
     "share/man/man1/docker-credential-tokex.1",
+    "share/bash-completion/completions/tokex",
+    "share/fish/vendor_completions.d/tokex.fish",
+    "lib/systemd/user/tokex-refresh.service",
+    "lib/systemd/user/tokex-refresh.timer",
 ]
 
 # Where the programs that read installed files look for them, relative to
