@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "crypto.h"
 #include "engine_commands.h"
+#include "front_home.h"
 #include "engine_harness.h"
 #include "front.h"
 #include "preset_registry.h"
@@ -43,16 +44,6 @@ constexpr std::string_view kConfig =
 std::string Jwt(std::string_view tag, int64_t exp) {
   return Base64Url(R"({"alg":"HS256","typ":"JWT"})") + "." +
          Base64Url(R"({"sub":")" + std::string(tag) + R"(","exp":)" + std::to_string(exp) + "}") + ".c2ln";
-}
-
-std::string Contents(FILE* f) {
-  std::string s;
-  fflush(f);
-  rewind(f);
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
-  return s;
 }
 
 // What a command run printed on stdout and how it ended.
