@@ -62,6 +62,7 @@ Error TimedOut(int fd, const std::string& path) {
 
 Result<ProfileLock> ProfileLock::Acquire(const std::string& path, const Deadline& deadline) {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ELOOP) return MakeError(ErrorKind::kInternal, path + " is a symbolic link: remove it");
   if (fd < 0)
     return MakeError(ErrorKind::kInternal, "cannot open lock file " + path + ": " + strerror(errno));
   struct stat st {};
