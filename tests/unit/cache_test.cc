@@ -244,5 +244,7 @@ TEST_CASE("a lock file that is a symlink, a FIFO or a directory is refused, its 
   CHECK(fifo.error().message == path + " is not a lock file of yours: remove it");
   REQUIRE(unlink(path.c_str()) == 0);
   REQUIRE(mkdir(path.c_str(), 0700) == 0);
-  CHECK_FALSE(tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1)).ok());
+  auto dir = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1));
+  REQUIRE_FALSE(dir.ok());
+  CHECK(dir.error().message == path + " is not a lock file of yours: remove it");
 }
