@@ -6,8 +6,8 @@ Cisco XDR and Kaspersky MDR emulators, the built executables.
 
 "Another user" is uid 65534 (nobody) when the suite runs as root, as in
 CI. Otherwise a test cannot make a file of another user; it uses what
-the same check refuses: a file or directory open to others, or for a lock
-file a directory in its place."""
+the same check refuses: a file or directory open to others (for a lock
+file, whose mode tokex does not check, a directory and a FIFO)."""
 
 import json
 import os
