@@ -361,6 +361,33 @@ def case_recovery_file_symlink_replaced_not_followed(fx):
     check(target.read_text() == "keep\n", "the recovery file's symlink was followed")
 
 
+def case_recovery_file_of_another_owner_replaced(fx):
+    mdr, first = mdr_test.setup(fx, "--delay", "2")
+    mdr_test.store(fx, first)
+    recovery = mdr_test.recovery(fx)
+    recovery.parent.mkdir(parents=True, mode=0o700)
+    write_private(recovery, b"planted\n")
+    make_foreign(recovery)
+    mdr_test.fail_mid_rotation(fx, mdr, lambda: mdr_test.secret_service("Lock", f"['{mdr_test.COLLECTION}']"))
+    mdr_test.unlock_keyring()
+    check_mine(recovery, 0o600)
+
+
+def case_recovery_file_fifo_not_waited_on(fx):
+    """A refused refresh token makes tokex look for a recovery file: a FIFO
+    there is not read."""
+    mdr, first = mdr_test.setup(fx)
+    mdr_test.store(fx, first)
+    fx.run("token", "mdr", check_rc=0)  # spends `first`
+    mdr_test.store(fx, first)
+    recovery = mdr_test.recovery(fx)
+    recovery.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    os.mkfifo(recovery, 0o600)
+    p, took = timed(fx, "token", "mdr")
+    check_one_line(p, 4, "tokex: mdr: ", "rejected")
+    check(took < 10, f"a FIFO recovery file took {took:.1f} s")
+
+
 def case_state_dir_symlink_gets_no_recovery_file(fx):
     mdr, first = mdr_test.setup(fx, "--delay", "2")
     mdr_test.store(fx, first)
