@@ -488,7 +488,7 @@ def comm(pid):
 
 
 def check_hardened(pid, exe, uid):
-    check(comm(pid) == os.path.basename(exe), f"process {pid} is {comm(pid)}, not {exe}")
+    check(comm(pid) == os.path.basename(exe)[:15], f"process {pid} is {comm(pid)}, not {exe}")
     limits = pathlib.Path(f"/proc/{pid}/limits").read_text()
     core = [line.split() for line in limits.splitlines() if line.startswith("Max core file size")]
     check(core and core[0][4] == "0", f"RLIMIT_CORE soft limit is not 0: {core}")
@@ -527,23 +527,28 @@ def case_engine_leaves_no_core_dump(fx):
         proc.communicate(timeout=30)
 
 
-def case_front_leaves_no_core_dump(fx):
+def case_fronts_leave_no_core_dump(fx):
     xdr = setup(fx, secret=False)
     prefix, env, uid = as_runner(fx, xdr)
-    # A FIFO config no one writes to: the front waits (bounded) to read it.
+    # tokex with a FIFO config no one writes to, the helpers with a request
+    # that does not come: each waits (bounded) for its input.
     fifo = pathlib.Path(env["TOKEX_CONFIG"]).parent / "fifo-config"
     os.mkfifo(fifo, 0o600)
     if ROOT:
         os.chown(fifo, NOBODY, NOBODY)
-    proc = subprocess.Popen(prefix + [fx.tokex, "--config", str(fifo), "token", "xdr"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=with_core_limit)
-    try:
-        wait_until(lambda: comm(proc.pid) == "tokex", "the front to start", proc)
-        time.sleep(0.3)
-        check_hardened(proc.pid, fx.tokex, uid)
-    finally:
-        proc.kill()
-        proc.communicate(timeout=30)
+    helpers = fx.build / "helpers"
+    for argv in ([fx.tokex, "--config", str(fifo), "token", "xdr"],
+                 [str(helpers / "git-credential-tokex"), "get"],
+                 [str(helpers / "docker-credential-tokex"), "get"]):
+        proc = subprocess.Popen(prefix + argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, preexec_fn=with_core_limit)
+        try:
+            wait_until(lambda: comm(proc.pid) == os.path.basename(argv[0])[:15], "the front to start", proc)
+            time.sleep(1)  # past HardenProcess, well within the wait
+            check_hardened(proc.pid, argv[0], uid)
+        finally:
+            proc.kill()
+            proc.communicate(timeout=30)
 
 
 def case_exec_command_may_raise_its_own_core_limit(fx):
