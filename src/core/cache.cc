@@ -123,8 +123,10 @@ Result<CacheRecord> ParseCacheRecord(std::string json) {
   auto corrupt = [] { return MakeError(ErrorKind::kInternal, "cache record is corrupt"); };
   rapidjson::Document doc;
   // In-situ parsing keeps token bytes in `json`, which is wiped below,
-  // rather than in the document's allocator.
-  doc.ParseInsitu(json.data());
+  // rather than in the document's allocator. The iterative parser keeps
+  // its nesting on the heap: a file of a million '[' must not overflow
+  // the stack.
+  doc.ParseInsitu<rapidjson::kParseIterativeFlag>(json.data());
   CacheRecord r;
   int64_t version = 0;
   bool ok = !doc.HasParseError() && doc.IsObject() && GetInt(doc, "v", &version) &&
@@ -207,7 +209,7 @@ std::optional<Error> TokenCache::ReadFailure(std::string_view profile, std::stri
   Result<std::optional<std::string>> data = ReadPrivateFile(FailurePath(profile), uid_, kMaxFailureBytes);
   if (!data || !data->has_value()) return std::nullopt;
   rapidjson::Document doc;
-  doc.Parse((*data)->data(), (*data)->size());
+  doc.Parse<rapidjson::kParseIterativeFlag>((*data)->data(), (*data)->size());
   int64_t version = 0, ended = 0, kind = 0;
   if (doc.HasParseError() || !GetInt(doc, "v", &version) || version != kFailureVersion ||
       !GetInt(doc, "ended_ms", &ended) || !GetInt(doc, "kind", &kind) || JsonString(doc, "key") != key ||

@@ -58,16 +58,23 @@ Error TimedOut(int fd, const std::string& path) {
                                             " and is still exchanging: try again, or raise timeout");
 }
 
+Error NotALockFile(const std::string& path) {
+  return MakeError(ErrorKind::kInternal, path + " is not a lock file of yours: remove it");
+}
+
 }  // namespace
 
 Result<ProfileLock> ProfileLock::Acquire(const std::string& path, const Deadline& deadline) {
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ELOOP) return MakeError(ErrorKind::kInternal, path + " is a symbolic link: remove it");
+  // A directory, or (for a user other than root) a file of someone else.
+  if (fd < 0 && (errno == EISDIR || errno == EACCES)) return NotALockFile(path);
   if (fd < 0)
     return MakeError(ErrorKind::kInternal, "cannot open lock file " + path + ": " + strerror(errno));
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
     close(fd);
-    return MakeError(ErrorKind::kInternal, path + " is not a lock file of yours: remove it");
+    return NotALockFile(path);
   }
   double poll = kFirstPoll;
   while (flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -46,8 +46,23 @@ Status EnsurePrivateDir(const std::string& path, uid_t uid) {
     }
     if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) return OsError("cannot create directory", path);
   }
+  Result<bool> exists = CheckPrivateDir(path, uid);
+  if (!exists) return exists.error();
+  if (!*exists) return OsError("cannot inspect directory", path);
+  return Success();
+}
+
+Status EnsurePrivateDirs(const std::string& top, std::string_view sub, uid_t uid) {
+  if (Status s = EnsurePrivateDir(top, uid); !s) return s;
+  return EnsurePrivateDir(top + "/" + std::string(sub), uid);
+}
+
+Result<bool> CheckPrivateDir(const std::string& path, uid_t uid) {
   struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) return OsError("cannot inspect directory", path);
+  if (lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return false;
+    return OsError("cannot inspect directory", path);
+  }
   if (st.st_uid != uid)
     return MakeError(ErrorKind::kInternal, path + " belongs to another user (uid " + std::to_string(st.st_uid) +
                                                "): it cannot be used, nor removed by you");
@@ -55,7 +70,7 @@ Status EnsurePrivateDir(const std::string& path, uid_t uid) {
     return MakeError(ErrorKind::kInternal,
                      path + " is not a private directory (it must be a directory owned by you "
                             "with mode 0700): remove it, or fix it with chmod 700");
-  return Success();
+  return true;
 }
 
 Result<std::optional<std::string>> ReadPrivateFile(const std::string& path, uid_t uid,

@@ -19,6 +19,15 @@ namespace tokex {
 /// error that names it and says how to fix it; it is never "repaired".
 Status EnsurePrivateDir(const std::string& path, uid_t uid);
 
+/// EnsurePrivateDir for `top`, then for `top/sub`: tokex's own directory
+/// must be private too, or whoever controls it could swap `sub` for a
+/// directory of their own between the check and a write.
+Status EnsurePrivateDirs(const std::string& top, std::string_view sub, uid_t uid);
+
+/// Checks `path` as EnsurePrivateDir does, without creating it: false when
+/// it does not exist, the same kInternal error when it is not private.
+Result<bool> CheckPrivateDir(const std::string& path, uid_t uid);
+
 /// Reads a file of at most `max_bytes`, opened with O_NOFOLLOW. Returns
 /// nullopt when it does not exist. A file that is not a regular file owned
 /// by `uid` with mode 0600 or stricter is an error.

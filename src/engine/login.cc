@@ -173,7 +173,7 @@ Result<DeviceAuthorization> ParseDeviceAuthorization(const HttpResponse& respons
                                               "): check device-url");
   };
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
   DeviceAuthorization d;
   d.device_code = Secret(JsonString(doc, "device_code"));

@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kMaxRecordBytes = 64;
 
-std::string StoredAtDir(const Paths& paths) { return paths.state_dir + "/stored-at"; }
+constexpr std::string_view kStoredAtSub = "stored-at";
+
+std::string StoredAtDir(const Paths& paths) { return paths.state_dir + "/" + std::string(kStoredAtSub); }
 
 }  // namespace
 
@@ -27,9 +29,8 @@ std::string StoredAtPath(const Paths& paths, std::string_view profile) {
 }
 
 Status RecordStoredAt(const Paths& paths, uid_t uid, std::string_view profile, int64_t when) {
-  std::string dir = StoredAtDir(paths);
-  if (Status s = EnsurePrivateDir(dir, uid); !s) return s;
-  return WritePrivateFile(dir, profile, std::to_string(when) + "\n", false);
+  if (Status s = EnsurePrivateDirs(paths.state_dir, kStoredAtSub, uid); !s) return s;
+  return WritePrivateFile(StoredAtDir(paths), profile, std::to_string(when) + "\n", false);
 }
 
 void NoteStoredAt(const Paths& paths, uid_t uid, std::string_view profile, int64_t when, Diagnostics& log) {

@@ -11,12 +11,14 @@ namespace {
 
 constexpr size_t kMaxRecoveryBytes = 64 * 1024;
 
-std::string RecoveryDir(const Paths& paths) { return paths.state_dir + "/recovery"; }
+constexpr std::string_view kRecoverySub = "recovery";
+
+std::string RecoveryDir(const Paths& paths) { return paths.state_dir + "/" + std::string(kRecoverySub); }
 
 // Writes `value` where a person (or the next run) can find it.
 Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
   std::string dir = RecoveryDir(paths);
-  if (Status s = EnsurePrivateDir(dir, uid); !s) return s;
+  if (Status s = EnsurePrivateDirs(paths.state_dir, kRecoverySub, uid); !s) return s;
   std::string data(value.view());
   data += '\n';  // so that `tokex secret set P NAME < FILE` reads one line
   Status s = WritePrivateFile(dir, profile, data, true);

@@ -32,9 +32,13 @@ std::optional<int64_t> ExpiresIn(const rapidjson::Value& doc) {
 
 }  // namespace
 
+// Every body is parsed with kParseIterativeFlag: the response cap lets
+// through a million '[', which the recursive parser would take as deep
+// into the stack.
+
 std::optional<Secret> RefreshTokenIn(const HttpResponse& response) {
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   if (doc.HasParseError()) return std::nullopt;
   std::string_view refresh = JsonString(doc, "refresh_token");
   if (refresh.empty() || HasControlChars(refresh)) return std::nullopt;
@@ -43,14 +47,14 @@ std::optional<Secret> RefreshTokenIn(const HttpResponse& response) {
 
 std::string OAuthErrorCode(const HttpResponse& response) {
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   if (doc.HasParseError()) return {};
   return std::string(JsonString(doc, "error"));
 }
 
 Error ErrorFromResponse(const HttpResponse& response, const ExchangeHints& hints) {
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   std::string_view code;
   std::string detail;
   if (!doc.HasParseError() && doc.IsObject()) {
@@ -86,7 +90,7 @@ Result<TokenAnswer> ParseTokenAnswer(const HttpResponse& response, int64_t now, 
                                               std::string(why) + "): check token-url or base-url");
   };
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
   std::string_view token = JsonString(doc, "access_token");
   if (token.empty()) return bad("no access_token");

@@ -120,7 +120,7 @@ Credential SessionCredential(const Profile& p, const InsightSession& s, int64_t 
 Result<InsightSession> ParseSessionStart(const HttpResponse& response, std::string_view host) {
   if (response.status < 200 || response.status > 299) return ErrorFromResponse(response, {host, kFix});
   rapidjson::Document doc;
-  doc.Parse(response.body.data(), response.body.size());
+  doc.Parse<rapidjson::kParseIterativeFlag>(response.body.data(), response.body.size());
   if (doc.HasParseError() || !doc.IsObject()) return Unusable(host, "session answer", "not a JSON object");
   std::string_view id = JsonString(doc, "xAuthToken");
   if (!Usable(id)) return Unusable(host, "session answer", "no usable xAuthToken");

@@ -53,11 +53,16 @@ class FileStore : public SecretStore {
     return dir_ + "/" + FileName(profile, name);
   }
 
-  // The secret in its file, nullopt when there is none. A file that is not
-  // private, or whose value (less one trailing line break, which editors
-  // add) holds a control character or invalid UTF-8, is a kStore error
-  // that names the file and never quotes the value.
+  // The secret in its file, nullopt when there is none. A directory or
+  // file that is not private, or a value (less one trailing line break,
+  // which editors add) that holds a control character or invalid UTF-8, is
+  // a kStore error that names the path and never quotes the value.
   Result<std::optional<Secret>> Read(std::string_view profile, std::string_view name) const {
+    // A directory others control could hold any file of ours, moved there
+    // under another profile's name: it is refused as Set refuses it.
+    Result<bool> dir = CheckPrivateDir(dir_, uid_);
+    if (!dir) return MakeError(ErrorKind::kStore, dir.error().message);
+    if (!*dir) return std::optional<Secret>();
     std::string path = Path(profile, name);
     Result<std::optional<std::string>> data = ReadPrivateFile(path, uid_, kMaxSecretBytes);
     if (!data) return MakeError(ErrorKind::kStore, data.error().message);

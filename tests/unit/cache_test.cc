@@ -208,3 +208,43 @@ TEST_CASE("waiting for a profile lock ends at the deadline and names the holder"
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("a deeply nested cache record or failure record is corrupt, not a crash") {
+  CHECK_FALSE(tokex::ParseCacheRecord(std::string(4 << 20, '[')).ok());
+  CHECK_FALSE(tokex::ParseCacheRecord(std::string(1 << 20, '{').insert(0, "{\"v\":")).ok());
+  TempDir tmp;
+  auto cache = TokenCache::Open(tmp.path + "/c", getuid());
+  REQUIRE(cache.ok());
+  std::string deep = std::string(60000, '[') + std::string(60000, ']');
+  for (const char* name : {"/c/xdr.json", "/c/xdr.failed"}) {
+    int fd = open((tmp.path + name).c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, deep.data(), deep.size()) == static_cast<ssize_t>(deep.size()));
+    close(fd);
+  }
+  CHECK_FALSE(cache->Read("xdr", "k").has_value());
+  CHECK_FALSE(cache->ReadFailure("xdr", "k", 0).has_value());
+}
+
+TEST_CASE("a lock file that is a symlink, a FIFO or a directory is refused, its target untouched") {
+  TempDir tmp;
+  std::string path = tmp.path + "/xdr.lock";
+  std::string target = tmp.path + "/target";
+  REQUIRE(symlink(target.c_str(), path.c_str()) == 0);
+  auto linked = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1));
+  REQUIRE_FALSE(linked.ok());
+  CHECK(linked.error().message == path + " is a symbolic link: remove it");
+  CHECK(access(target.c_str(), F_OK) != 0);
+  REQUIRE(unlink(path.c_str()) == 0);
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  double start = tokex::MonotonicSeconds();
+  auto fifo = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1));
+  CHECK(tokex::MonotonicSeconds() - start < 0.5);
+  REQUIRE_FALSE(fifo.ok());
+  CHECK(fifo.error().message == path + " is not a lock file of yours: remove it");
+  REQUIRE(unlink(path.c_str()) == 0);
+  REQUIRE(mkdir(path.c_str(), 0700) == 0);
+  auto dir = tokex::ProfileLock::Acquire(path, tokex::Deadline::In(1));
+  REQUIRE_FALSE(dir.ok());
+  CHECK(dir.error().message == path + " is not a lock file of yours: remove it");
+}

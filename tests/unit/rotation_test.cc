@@ -245,3 +245,17 @@ TEST_CASE("a refused refresh says what to do; other failures are not retried wit
   CHECK(a.error().ExitCode() == 4);
   CHECK(a.error().message.find("(invalid_grant): make a new one") != std::string::npos);
 }
+
+TEST_CASE("a state directory that is a symlink gets no recovery file, even if it leads to a private directory") {
+  Harness h;
+  h.store.fail_writes = true;
+  std::string real = h.tmp.path + "/elsewhere";
+  REQUIRE(mkdir((h.tmp.path + "/state").c_str(), 0700) == 0);
+  REQUIRE(mkdir(real.c_str(), 0700) == 0);
+  REQUIRE(symlink(real.c_str(), h.paths.state_dir.c_str()) == 0);
+  Status s = PersistRotated(h.ctx, "refresh-token", Secret("old-token"), Secret("new-token"));
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().message.find("it is lost") != std::string::npos);
+  CHECK(s.error().message.find("is not a private directory") != std::string::npos);
+  CHECK(access((real + "/recovery").c_str(), F_OK) != 0);
+}

@@ -141,3 +141,25 @@ TEST_CASE("the file store's Has refuses what Get refuses: a symlink or a file op
 
   CHECK(*store->Has("ci.prod", "client-secret"));
 }
+
+TEST_CASE("the file store refuses to read from a directory that is a symlink or open to others") {
+  Harness h("file");
+  h.WriteByHand("client-secret", "one");
+  std::string real = h.tmp.path + "/elsewhere";
+  REQUIRE(rename(h.paths.data_dir.c_str(), real.c_str()) == 0);
+  REQUIRE(symlink(real.c_str(), h.paths.data_dir.c_str()) == 0);
+  auto store = h.Open();
+  auto linked = store->Get("ci.prod", "client-secret");
+  REQUIRE_FALSE(linked.ok());
+  CHECK(linked.error().kind == ErrorKind::kStore);
+  CHECK(Mentions(linked.error(), "is not a private directory"));
+  CHECK_FALSE(store->Has("ci.prod", "client-secret").ok());
+  CHECK_FALSE(store->Set("ci.prod", "client-secret", Secret("two")).ok());
+
+  REQUIRE(unlink(h.paths.data_dir.c_str()) == 0);
+  REQUIRE(rename(real.c_str(), h.paths.data_dir.c_str()) == 0);
+  REQUIRE(chmod(h.paths.data_dir.c_str(), 0755) == 0);
+  CHECK_FALSE(store->Get("ci.prod", "client-secret").ok());
+  REQUIRE(chmod(h.paths.data_dir.c_str(), 0700) == 0);
+  CHECK(store->Get("ci.prod", "client-secret")->view() == "one");
+}

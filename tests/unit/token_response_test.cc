@@ -90,3 +90,11 @@ TEST_CASE("raw bodies are never quoted") {
   CHECK(r.error().kind == ErrorKind::kNetwork);
   CHECK(r.error().message.find("redirects") != std::string::npos);
 }
+
+TEST_CASE("a body nested a million deep is unusable, not a stack overflow") {
+  std::string deep(1 << 20, '[');  // as much as the response cap lets through
+  CHECK(ParseTokenResponse(Response(200, deep), 10, kHints).error().kind == ErrorKind::kNetwork);
+  CHECK(ParseTokenResponse(Response(401, deep), 10, kHints).error().kind == ErrorKind::kRejected);
+  CHECK_FALSE(tokex::RefreshTokenIn(Response(200, deep)).has_value());
+  CHECK(tokex::OAuthErrorCode(Response(400, deep)).empty());
+}
