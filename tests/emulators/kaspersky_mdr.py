@@ -41,6 +41,7 @@ class State:
         self.access_lifetime = args.access_lifetime
         self.refresh_lifetime = args.refresh_lifetime
         self.delay = args.delay
+        self.stall = emulib.Stall(args)
         self.key = secrets.token_bytes(32)
         self.counters = emulib.Counters("token_requests", "rotations", "refused", "api_requests")
         self._lock = threading.Lock()
@@ -99,7 +100,8 @@ class MdrHandler(emulib.Handler):
         if path == "/_emulator/stats":
             if method != "GET":
                 return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
-            return self.reply(200, {**s.counters.snapshot(), "newest_refresh_sha256": s.newest_sha256()})
+            return self.reply(200, {**s.counters.snapshot(), **s.stall.counters.snapshot(),
+                                    "newest_refresh_sha256": s.newest_sha256()})
         if path == f"{API}{s.client_id}/session/confirm":
             s.counters.add("token_requests")
             return self.confirm(method, query)
@@ -117,6 +119,8 @@ class MdrHandler(emulib.Handler):
         s = self.state
         if method != "POST":
             return self.reply(405, oauth_error("invalid_request", "use POST"), {"Allow": "POST"})
+        if s.stall.hold(self):  # before the refresh token is looked at: it stays unspent
+            return None
         if s.delay:  # a slow server is slow to say no, too
             time.sleep(s.delay)
         if query:
@@ -171,6 +175,7 @@ def main():
     first.add_argument("--first-refresh-lifetime", type=int, metavar="SECONDS",
                        help="lifetime of the first refresh token (default --refresh-lifetime)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a token request")
+    emulib.Stall.add_arguments(p)
     args = p.parse_args()
     emulib.serve(MdrHandler, args, State(args))
 
