@@ -13,18 +13,42 @@ constexpr size_t kMaxRecoveryBytes = 64 * 1024;
 
 std::string RecoveryDir(const Paths& paths) { return paths.state_dir + "/recovery"; }
 
-// Writes `value` where a person (or the next run) can find it.
-Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
-  std::string dir = RecoveryDir(paths);
+constexpr std::string_view kInFlightSuffix = ".pending";
+
+// Writes `value` as `name` in `dir`, one line, so that `tokex secret set P
+// NAME < FILE` reads it.
+Status WriteKept(const std::string& dir, uid_t uid, std::string_view name, const Secret& value, bool sync) {
   if (Status s = EnsurePrivateDir(dir, uid); !s) return s;
   std::string data(value.view());
-  data += '\n';  // so that `tokex secret set P NAME < FILE` reads one line
-  Status s = WritePrivateFile(dir, profile, data, true);
+  data += '\n';
+  Status s = WritePrivateFile(dir, name, data, sync);
   WipeString(&data);
   return s;
 }
 
+// Writes `value` where a person (or the next run) can find it.
+Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
+  return WriteKept(RecoveryDir(paths), uid, profile, value, true);
+}
+
+// The value kept in `path` (one line), nullopt when there is none; a file
+// that is not the user's private regular file is a kStore error.
+Result<std::optional<Secret>> ReadKept(const std::string& path, uid_t uid) {
+  Result<std::optional<std::string>> data = ReadPrivateFile(path, uid, kMaxRecoveryBytes);
+  if (!data) return MakeError(ErrorKind::kStore, data.error().message);
+  if (!data->has_value()) return std::optional<Secret>();
+  std::string_view v = **data;
+  if (v.ends_with('\n')) v.remove_suffix(1);
+  std::optional<Secret> value = v.empty() ? std::nullopt : std::optional<Secret>(Secret(v));
+  WipeString(&**data);
+  return value;
+}
+
 }  // namespace
+
+std::string InFlightPath(const Paths& paths, std::string_view profile) {
+  return paths.cache_dir + "/" + std::string(profile) + std::string(kInFlightSuffix);
+}
 
 std::string RecoveryPath(const Paths& paths, std::string_view profile) {
   return RecoveryDir(paths) + "/" + std::string(profile);
@@ -32,17 +56,36 @@ std::string RecoveryPath(const Paths& paths, std::string_view profile) {
 
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next) {
   const std::string& profile = ctx.profile.name;
+  // The server has spent `spent`: from here until the store has `next`,
+  // a tokex killed (or a store that hangs, then a Ctrl-C) would lose it,
+  // so a copy goes to the runtime directory first.
+  if (Status s = WriteKept(ctx.paths.cache_dir, ctx.uid, profile + std::string(kInFlightSuffix), next, false); !s)
+    ctx.log.Note(profile, "no in-flight copy of the new " + std::string(name) + ": " + s.error().message);
   Result<bool> replaced = ctx.store.Replace(profile, name, spent, next);
   if (replaced && *replaced) {
-    // A copy kept by an earlier failure is now stale: the stored value is
-    // the newest one.
+    // Copies kept by an earlier failure, and the in-flight one, are now
+    // stale: the stored value is the newest one.
     if (Status s = ClearRecovery(ctx.paths, profile); !s) ctx.log.Notice(profile, "warning: " + s.error().message);
     return Success();
   }
   std::string why = replaced ? "the store holds a " + std::string(name) +
                                    " other than the one just spent (changed while exchanging)"
                              : replaced.error().message;
-  return SaveForRecovery(ctx, name, next, why);
+  Error e = SaveForRecovery(ctx, name, next, why);
+  // The recovery file, synced and named in the error, is now the copy to
+  // use; only when it could not be written does the in-flight one stay.
+  std::string in_flight = InFlightPath(ctx.paths, profile);
+  Result<std::optional<Secret>> saved = ReadRecovery(ctx.paths, ctx.uid, profile);
+  if (saved && saved->has_value() && SameSecret(**saved, next)) {
+    (void)RemoveFile(in_flight);
+    return e;
+  }
+  Result<std::optional<Secret>> kept = ReadKept(in_flight, ctx.uid);
+  if (!kept || !kept->has_value() || !SameSecret(**kept, next)) return e;
+  return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but it could not be stored (" +
+                                          std::string(why) + ") nor saved to " + RecoveryPath(ctx.paths, profile) +
+                                          ": it is in " + in_flight + " until the machine restarts; restore it with "
+                                          "'tokex secret set " + profile + " " + std::string(name) + " < " + in_flight + "'");
 }
 
 Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why) {
@@ -116,29 +159,30 @@ Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();
   Result<TokenAnswer> answer = Spend(ctx, name, *stored, *stored, rejected_fix, build);
-  if (answer || answer.error().kind != ErrorKind::kRejected) return answer;
   // The stored value may be one the server already spent, its successor
-  // kept in the recovery file by a rotation the store refused.
-  Result<std::optional<Secret>> recovered = ReadRecovery(ctx.paths, ctx.uid, profile);
-  if (!recovered || !recovered->has_value() || SameSecret(**recovered, *stored)) return answer.error();
-  ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " +
-                              RecoveryPath(ctx.paths, profile));
-  return Spend(ctx, name, *stored, **recovered, rejected_fix, build);
+  // kept in the in-flight copy (a tokex that died before the store took
+  // it: the newest, when there is one) or in the recovery file (a rotation
+  // the store refused).
+  std::optional<Secret> tried;
+  for (const std::string& path : {InFlightPath(ctx.paths, profile), RecoveryPath(ctx.paths, profile)}) {
+    if (answer || answer.error().kind != ErrorKind::kRejected) return answer;
+    Result<std::optional<Secret>> kept = ReadKept(path, ctx.uid);
+    if (!kept || !kept->has_value() || SameSecret(**kept, *stored) || (tried && SameSecret(**kept, *tried))) continue;
+    ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " + path);
+    tried = **kept;
+    answer = Spend(ctx, name, *stored, **kept, rejected_fix, build);
+  }
+  return answer;
 }
 
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {
-  Result<std::optional<std::string>> data = ReadPrivateFile(RecoveryPath(paths, profile), uid, kMaxRecoveryBytes);
-  if (!data) return MakeError(ErrorKind::kStore, data.error().message);
-  if (!data->has_value()) return std::optional<Secret>();
-  std::string_view v = **data;
-  if (v.ends_with('\n')) v.remove_suffix(1);
-  std::optional<Secret> value = v.empty() ? std::nullopt : std::optional<Secret>(Secret(v));
-  WipeString(&**data);
-  return value;
+  return ReadKept(RecoveryPath(paths, profile), uid);
 }
 
 Status ClearRecovery(const Paths& paths, std::string_view profile) {
-  return RemoveFile(RecoveryPath(paths, profile));
+  Status in_flight = RemoveFile(InFlightPath(paths, profile));
+  Status recovery = RemoveFile(RecoveryPath(paths, profile));
+  return recovery ? in_flight : recovery;
 }
 
 }  // namespace tokex

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import secrets
+import signal
 import threading
 import time
 
@@ -42,6 +43,7 @@ class State:
         self.refresh_lifetime = args.refresh_lifetime
         self.delay = args.delay
         self.stall = emulib.Stall(args)
+        self.stop_before_answer = args.stop_before_answer
         self.key = secrets.token_bytes(32)
         self.counters = emulib.Counters("token_requests", "rotations", "refused", "api_requests")
         self._lock = threading.Lock()
@@ -141,6 +143,9 @@ class MdrHandler(emulib.Handler):
             s.counters.add("refused")
             return self.reply(401, refused("the refresh token is expired, already used or not ours"))
         s.counters.add("rotations")
+        if s.stop_before_answer:  # once: the client gets its new refresh token while that process is stopped
+            os.kill(s.stop_before_answer, signal.SIGSTOP)
+            s.stop_before_answer = None
         return self.reply(200, {"access_token": tokens[0], "refresh_token": tokens[1]})
 
     def incidents(self):
@@ -176,6 +181,9 @@ def main():
                        help="lifetime of the first refresh token (default --refresh-lifetime)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a token request")
     emulib.Stall.add_arguments(p)
+    p.add_argument("--stop-before-answer", type=int, metavar="PID",
+                   help="stop process PID (SIGSTOP) just before the first rotated answer is sent: "
+                        "a secret store that hangs as the client gets its new refresh token")
     args = p.parse_args()
     emulib.serve(MdrHandler, args, State(args))
 

@@ -181,6 +181,53 @@ def case_sigkill_holder_rotating_before_answer(fx):
     check_newest(fx, mdr, stored(fx), "after one more exchange, the keyring")
 
 
+def keyring_daemon_pid():
+    """The process that owns the Secret Service name on the session bus."""
+    p = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus", "--object-path",
+                        "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                        "org.freedesktop.secrets"], capture_output=True, text=True, timeout=30)
+    check(p.returncode == 0, f"no Secret Service on the bus: {p.stderr}")
+    return int(p.stdout.strip().strip("(),").split()[-1])
+
+
+def case_sigkill_holder_rotating_after_answer(fx):
+    """The server has rotated and answered, and the keyring hangs (stopped)
+    as tokex stores the new refresh token: tokex killed then loses
+    nothing, and the next run puts the new refresh token in the store."""
+    keyring = keyring_daemon_pid()
+    mdr, first = setup_mdr(fx, "--stop-before-answer", str(keyring), extra=f"    timeout = {TIMEOUT}\n")
+    store_mdr(fx, first)
+    holder = spawn(fx, "token", "mdr", "--no-cache")
+    try:
+        wait_for(lambda: mdr_stats(fx, mdr)["rotations"] == 1, "the exchange")
+        # Nothing else shows that tokex has read the answer: its in-flight
+        # copy of the new refresh token, else give it 5 s.
+        pending = fx.runtime / "tokex" / "mdr.pending"
+        deadline = time.monotonic() + 5
+        while not pending.exists() and time.monotonic() < deadline and holder.poll() is None:
+            time.sleep(0.02)
+        holder.kill()
+        holder.wait(10)
+    finally:
+        os.kill(keyring, signal.SIGCONT)
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    check(holder.returncode == -signal.SIGKILL, f"tokex ended with {holder.returncode} before it was killed")
+    check(stored(fx) == first, "the keyring changed: tokex was not killed mid-store")
+    p = fx.run("token", "mdr")
+    check(p.returncode == 0, f"after tokex was killed as it stored the new refresh token: exit {p.returncode}: "
+                             f"{p.stderr!r}")
+    check(p.stderr.count("\n") == 1 and "was refused; trying the one saved in" in p.stderr, repr(p.stderr))
+    s = mdr_stats(fx, mdr)
+    # The spent token first (refused), then the one tokex had kept.
+    check(s["token_requests"] == 3 and s["rotations"] == 2 and s["refused"] == 1, f"unexpected stats {s}")
+    check_newest(fx, mdr, stored(fx), "the keyring")
+    check(not pending.exists(), "the in-flight copy is still there once stored")
+    check_cache_dir(fx, "mdr", p.stdout)
+    check_no_temporary_state(fx)
+
+
 def case_waiters_bounded_by_timeout_while_holder_stalls(fx):
     """While the holder is stuck on the stalled server, a caller waits for
     the lock no longer than its timeout, and fails cleanly (exit 5)."""
