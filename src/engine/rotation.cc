@@ -44,6 +44,27 @@ Result<std::optional<Secret>> ReadKept(const std::string& path, uid_t uid) {
   return value;
 }
 
+// `next`, which the store refused (`why`), goes to the recovery file; the
+// error says where it is. The synced recovery file is then the copy to
+// use; only when it could not be written does the in-flight one stay, and
+// the error names that instead.
+Error KeepAside(ExchangeContext& ctx, std::string_view name, const Secret& next, std::string_view why) {
+  const std::string& profile = ctx.profile.name;
+  Error e = SaveForRecovery(ctx, name, next, why);
+  std::string in_flight = InFlightPath(ctx.paths, profile);
+  Result<std::optional<Secret>> saved = ReadRecovery(ctx.paths, ctx.uid, profile);
+  if (saved && saved->has_value() && SameSecret(**saved, next)) {
+    (void)RemoveFile(in_flight);
+    return e;
+  }
+  Result<std::optional<Secret>> kept = ReadKept(in_flight, ctx.uid);
+  if (!kept || !kept->has_value() || !SameSecret(**kept, next)) return e;
+  return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but it could not be stored (" +
+                                          std::string(why) + ") nor saved to " + RecoveryPath(ctx.paths, profile) +
+                                          ": it is in " + in_flight + " until the machine restarts; restore it with "
+                                          "'tokex secret set " + profile + " " + std::string(name) + " < " + in_flight + "'");
+}
+
 }  // namespace
 
 std::string InFlightPath(const Paths& paths, std::string_view profile) {
@@ -71,21 +92,7 @@ Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret&
   std::string why = replaced ? "the store holds a " + std::string(name) +
                                    " other than the one just spent (changed while exchanging)"
                              : replaced.error().message;
-  Error e = SaveForRecovery(ctx, name, next, why);
-  // The recovery file, synced and named in the error, is now the copy to
-  // use; only when it could not be written does the in-flight one stay.
-  std::string in_flight = InFlightPath(ctx.paths, profile);
-  Result<std::optional<Secret>> saved = ReadRecovery(ctx.paths, ctx.uid, profile);
-  if (saved && saved->has_value() && SameSecret(**saved, next)) {
-    (void)RemoveFile(in_flight);
-    return e;
-  }
-  Result<std::optional<Secret>> kept = ReadKept(in_flight, ctx.uid);
-  if (!kept || !kept->has_value() || !SameSecret(**kept, next)) return e;
-  return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but it could not be stored (" +
-                                          std::string(why) + ") nor saved to " + RecoveryPath(ctx.paths, profile) +
-                                          ": it is in " + in_flight + " until the machine restarts; restore it with "
-                                          "'tokex secret set " + profile + " " + std::string(name) + " < " + in_flight + "'");
+  return KeepAside(ctx, name, next, why);
 }
 
 Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why) {

@@ -6,7 +6,8 @@ application/json and a form body of exactly grant_type=client_credentials,
 as the vendor documents. It answers {"access_token", "token_type":
 "bearer", "expires_in", "scope"}. GET /iroh/... (outside /iroh/oauth2/)
 wants a Bearer token this emulator issued and that has not expired.
-GET /_emulator/stats reports counters, without authentication.
+GET /_emulator/stats reports counters (`stalled`: token requests held by
+--stall-first), without authentication.
 
 The client secret is read from a file, never from argv.
 """

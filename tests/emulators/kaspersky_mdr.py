@@ -13,8 +13,9 @@ only one that works.
 
 GET /api/v1/{client_id}/incidents wants "Authorization: Bearer" with an
 unexpired access token this emulator issued. GET /_emulator/stats reports
-the counters and newest_refresh_sha256 (hex SHA-256 of the newest refresh
-token), without authentication.
+the counters (`stalled`: token requests held by --stall-first) and
+newest_refresh_sha256 (hex SHA-256 of the newest refresh token), without
+authentication.
 
 The first refresh token is minted at start and written to
 --refresh-token-out (mode 0600) before the port file, never to argv or
