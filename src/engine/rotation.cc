@@ -15,18 +15,57 @@ constexpr std::string_view kRecoverySub = "recovery";
 
 std::string RecoveryDir(const Paths& paths) { return paths.state_dir + "/" + std::string(kRecoverySub); }
 
-// Writes `value` where a person (or the next run) can find it.
-Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
-  std::string dir = RecoveryDir(paths);
-  if (Status s = EnsurePrivateDirs(paths.state_dir, kRecoverySub, uid); !s) return s;
+constexpr std::string_view kInFlightSuffix = ".pending";
+
+// Writes `value` as `name` in `dir`, a private directory, one line, so that
+// `tokex secret set P NAME < FILE` reads it.
+Status WriteKept(const std::string& dir, std::string_view name, const Secret& value, bool sync) {
   std::string data(value.view());
-  data += '\n';  // so that `tokex secret set P NAME < FILE` reads one line
-  Status s = WritePrivateFile(dir, profile, data, true);
+  data += '\n';
+  Status s = WritePrivateFile(dir, name, data, sync);
   WipeString(&data);
   return s;
 }
 
+// Writes `value` where a person (or the next run) can find it.
+Status WriteRecovery(const Paths& paths, uid_t uid, std::string_view profile, const Secret& value) {
+  if (Status s = EnsurePrivateDirs(paths.state_dir, kRecoverySub, uid); !s) return s;
+  return WriteKept(RecoveryDir(paths), profile, value, true);
+}
+
+// The value kept in `path` (one line), nullopt when there is none; a file
+// that is not the user's private regular file is a kStore error.
+Result<std::optional<Secret>> ReadKept(const std::string& path, uid_t uid) {
+  Result<std::optional<std::string>> data = ReadPrivateFile(path, uid, kMaxRecoveryBytes);
+  if (!data) return MakeError(ErrorKind::kStore, data.error().message);
+  if (!data->has_value()) return std::optional<Secret>();
+  std::string_view v = **data;
+  if (v.ends_with('\n')) v.remove_suffix(1);
+  std::optional<Secret> value = v.empty() ? std::nullopt : std::optional<Secret>(Secret(v));
+  WipeString(&**data);
+  return value;
+}
+
+// `next`, which the store refused (`why`), goes to the recovery file; the
+// error says where it is. The synced recovery file is then the copy to
+// use; only when it could not be written does the in-flight one stay, and
+// the error names that instead.
+Error KeepAside(ExchangeContext& ctx, std::string_view name, const Secret& next, std::string_view why) {
+  const std::string& profile = ctx.profile.name;
+  std::string in_flight = InFlightPath(ctx.paths, profile);
+  Result<std::optional<Secret>> kept = ReadKept(in_flight, ctx.uid);
+  bool have_copy = kept && kept->has_value() && SameSecret(**kept, next);
+  Error e = SaveForRecovery(ctx, name, next, why, have_copy ? std::string_view(in_flight) : std::string_view());
+  Result<std::optional<Secret>> saved = ReadRecovery(ctx.paths, ctx.uid, profile);
+  if (saved && saved->has_value() && SameSecret(**saved, next)) (void)RemoveFile(in_flight);
+  return e;
+}
+
 }  // namespace
+
+std::string InFlightPath(const Paths& paths, std::string_view profile) {
+  return paths.cache_dir + "/" + std::string(profile) + std::string(kInFlightSuffix);
+}
 
 std::string RecoveryPath(const Paths& paths, std::string_view profile) {
   return RecoveryDir(paths) + "/" + std::string(profile);
@@ -34,29 +73,40 @@ std::string RecoveryPath(const Paths& paths, std::string_view profile) {
 
 Status PersistRotated(ExchangeContext& ctx, std::string_view name, const Secret& spent, const Secret& next) {
   const std::string& profile = ctx.profile.name;
+  // The server has spent `spent`: from here until the store has `next`,
+  // a tokex killed (or a store that hangs, then a Ctrl-C) would lose it,
+  // so a copy goes to the runtime directory first.
+  Status copied = EnsurePrivateDir(ctx.paths.cache_dir, ctx.uid);
+  if (copied) copied = WriteKept(ctx.paths.cache_dir, profile + std::string(kInFlightSuffix), next, false);
+  if (!copied)
+    ctx.log.Note(profile, "no in-flight copy of the new " + std::string(name) + ": " + copied.error().message);
   Result<bool> replaced = ctx.store.Replace(profile, name, spent, next);
   if (replaced && *replaced) {
-    // A copy kept by an earlier failure is now stale: the stored value is
-    // the newest one.
+    // Copies kept by an earlier failure, and the in-flight one, are now
+    // stale: the stored value is the newest one.
     if (Status s = ClearRecovery(ctx.paths, profile); !s) ctx.log.Notice(profile, "warning: " + s.error().message);
     return Success();
   }
   std::string why = replaced ? "the store holds a " + std::string(name) +
                                    " other than the one just spent (changed while exchanging)"
                              : replaced.error().message;
-  return SaveForRecovery(ctx, name, next, why);
+  return KeepAside(ctx, name, next, why);
 }
 
-Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why) {
+Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why,
+                      std::string_view copy) {
   const std::string& profile = ctx.profile.name;
   std::string path = RecoveryPath(ctx.paths, profile);
-  if (Status s = WriteRecovery(ctx.paths, ctx.uid, profile, value); !s)
-    return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but it could not be stored (" +
-                                            std::string(why) + ") nor saved to " + path + " (" + s.error().message +
-                                            "): it is lost; make a new one at the vendor's console");
+  std::string restore = "restore it with 'tokex secret set " + profile + " " + std::string(name) + " < ";
+  if (Status s = WriteRecovery(ctx.paths, ctx.uid, profile, value); !s) {
+    std::string what = "the server issued a new " + std::string(name) + " but it could not be stored (" +
+                       std::string(why) + ") nor saved to " + path + " (" + s.error().message + "): ";
+    if (copy.empty()) return MakeError(ErrorKind::kStore, what + "it is lost; make a new one at the vendor's console");
+    return MakeError(ErrorKind::kStore, what + "it is in " + std::string(copy) + " until the machine restarts; " +
+                                            restore + std::string(copy) + "'");
+  }
   return MakeError(ErrorKind::kStore, "the server issued a new " + std::string(name) + " but the store did not take it (" +
-                                          std::string(why) + "): it is saved in " + path + "; restore it with 'tokex secret set " +
-                                          profile + " " + std::string(name) + " < " + path + "'");
+                                          std::string(why) + "): it is saved in " + path + "; " + restore + path + "'");
 }
 
 namespace {
@@ -118,29 +168,30 @@ Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name
   if (!stored) return stored.error();
   if (Status s = CheckNotExpired(ctx, name, *stored, expired_fix); !s) return s.error();
   Result<TokenAnswer> answer = Spend(ctx, name, *stored, *stored, rejected_fix, build);
-  if (answer || answer.error().kind != ErrorKind::kRejected) return answer;
   // The stored value may be one the server already spent, its successor
-  // kept in the recovery file by a rotation the store refused.
-  Result<std::optional<Secret>> recovered = ReadRecovery(ctx.paths, ctx.uid, profile);
-  if (!recovered || !recovered->has_value() || SameSecret(**recovered, *stored)) return answer.error();
-  ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " +
-                              RecoveryPath(ctx.paths, profile));
-  return Spend(ctx, name, *stored, **recovered, rejected_fix, build);
+  // kept in the in-flight copy (a tokex that died before the store took
+  // it: the newest, when there is one) or in the recovery file (a rotation
+  // the store refused).
+  std::optional<Secret> tried;
+  for (const std::string& path : {InFlightPath(ctx.paths, profile), RecoveryPath(ctx.paths, profile)}) {
+    if (answer || answer.error().kind != ErrorKind::kRejected) return answer;
+    Result<std::optional<Secret>> kept = ReadKept(path, ctx.uid);
+    if (!kept || !kept->has_value() || SameSecret(**kept, *stored) || (tried && SameSecret(**kept, *tried))) continue;
+    ctx.log.Notice(profile, "the stored " + std::string(name) + " was refused; trying the one saved in " + path);
+    tried = **kept;
+    answer = Spend(ctx, name, *stored, **kept, rejected_fix, build);
+  }
+  return answer;
 }
 
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile) {
-  Result<std::optional<std::string>> data = ReadPrivateFile(RecoveryPath(paths, profile), uid, kMaxRecoveryBytes);
-  if (!data) return MakeError(ErrorKind::kStore, data.error().message);
-  if (!data->has_value()) return std::optional<Secret>();
-  std::string_view v = **data;
-  if (v.ends_with('\n')) v.remove_suffix(1);
-  std::optional<Secret> value = v.empty() ? std::nullopt : std::optional<Secret>(Secret(v));
-  WipeString(&**data);
-  return value;
+  return ReadKept(RecoveryPath(paths, profile), uid);
 }
 
 Status ClearRecovery(const Paths& paths, std::string_view profile) {
-  return RemoveFile(RecoveryPath(paths, profile));
+  Status in_flight = RemoveFile(InFlightPath(paths, profile));
+  Status recovery = RemoveFile(RecoveryPath(paths, profile));
+  return recovery ? in_flight : recovery;
 }
 
 }  // namespace tokex

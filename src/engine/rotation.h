@@ -25,8 +25,11 @@ namespace tokex {
 /// profile lock, before the credential is returned: nothing is printed or
 /// cached until the new value is safe.
 ///
-/// The store replaces the value only if it still holds `spent`
-/// (SecretStore::Replace). When it cannot (unreachable, locked, read-only,
+/// `next` is copied first to the in-flight file (InFlightPath), which
+/// outlives a tokex killed or interrupted while the store takes `next`;
+/// the next exchange finds it there. The store replaces the value only if
+/// it still holds `spent` (SecretStore::Replace), and then both copies go
+/// (ClearRecovery). When it cannot (unreachable, locked, read-only,
 /// or it holds another value by now), `next` goes to the recovery file
 /// (RecoveryPath: 0600 in a 0700 directory, synced) and the kStore error
 /// names that file and the `tokex secret set` command that restores it.
@@ -57,8 +60,9 @@ using RejectedFixFn = std::function<std::string(std::string_view error_code)>;
 ///     any request, kRejected, the message ending with `expired_fix`
 ///     (where a person gets a new one);
 ///  3. the request `build` makes is sent; when the server refuses the
-///     stored value and the recovery file holds one (a rotation whose
-///     store write failed), that value is tried instead;
+///     stored value, the value of the in-flight file (a tokex that died
+///     while the store took it), then of the recovery file (a rotation
+///     whose store write failed), is tried instead;
 ///  4. a refresh token in a 2xx answer replaces the stored value
 ///     (PersistRotated) before anything else is read from the answer: even
 ///     when the rest of it is unusable, the new value is never dropped.
@@ -70,21 +74,28 @@ Result<TokenAnswer> ExchangeRotating(ExchangeContext& ctx, std::string_view name
 
 /// Keeps `value`, a refresh token the store would not take (`why`), in
 /// the recovery file, and returns the kStore error that names the file
-/// and the `tokex secret set` command that restores it (or, when not even
-/// the file can be written, says the value is lost).
-Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why);
+/// and the `tokex secret set` command that restores it. When not even the
+/// file can be written, the error names `copy`, a file that still holds
+/// the value (the in-flight copy), or, without one, says the value is lost.
+Error SaveForRecovery(ExchangeContext& ctx, std::string_view name, const Secret& value, std::string_view why,
+                      std::string_view copy = {});
 
 /// $XDG_STATE_HOME/tokex/recovery/PROFILE: where PersistRotated keeps a
 /// rotated secret the store refused.
 std::string RecoveryPath(const Paths& paths, std::string_view profile);
+
+/// PROFILE.pending in the cache directory ($XDG_RUNTIME_DIR/tokex, in
+/// memory on most systems): where PersistRotated keeps a rotated secret
+/// while the store takes it.
+std::string InFlightPath(const Paths& paths, std::string_view profile);
 
 /// The value a failed PersistRotated kept for `profile`, or nullopt when
 /// there is none. A recovery file that is not the user's private regular
 /// file is a kStore error, never read.
 Result<std::optional<Secret>> ReadRecovery(const Paths& paths, uid_t uid, std::string_view profile);
 
-/// Removes the recovery file of `profile` (its value is back in the store,
-/// or spent); a missing one is success.
+/// Removes the recovery file and the in-flight file of `profile` (their
+/// value is back in the store, or spent); missing ones are success.
 Status ClearRecovery(const Paths& paths, std::string_view profile);
 
 }  // namespace tokex

@@ -6,7 +6,8 @@ application/json and a form body of exactly grant_type=client_credentials,
 as the vendor documents. It answers {"access_token", "token_type":
 "bearer", "expires_in", "scope"}. GET /iroh/... (outside /iroh/oauth2/)
 wants a Bearer token this emulator issued and that has not expired.
-GET /_emulator/stats reports counters, without authentication.
+GET /_emulator/stats reports counters (`stalled`: token requests held by
+--stall-first), without authentication.
 
 The client secret is read from a file, never from argv.
 """
@@ -33,6 +34,7 @@ class State:
         self.fail_status = args.fail_status
         self.retry_after = args.retry_after
         self.misbehave = args.misbehave
+        self.stall = emulib.Stall(args)
         self.counters = emulib.Counters("token_requests", "tokens_issued", "api_requests", "redirects_followed")
         self.tokens = emulib.TokenStore()
         self._fail_left = args.fail_first
@@ -53,7 +55,8 @@ class XdrHandler(emulib.Handler):
         if path == "/_emulator/stats":
             if method != "GET":
                 return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
-            return self.reply(200, {**s.counters.snapshot(), "connections": self.server.connections})
+            return self.reply(200, {**s.counters.snapshot(), **s.stall.counters.snapshot(),
+                                    "connections": self.server.connections})
         if path == ELSEWHERE:
             s.counters.add("redirects_followed")
             return self.reply(200, {"access_token": "followed", "token_type": "bearer", "expires_in": 600})
@@ -71,6 +74,8 @@ class XdrHandler(emulib.Handler):
         s = self.state
         if method != "POST":
             return self.reply(405, oauth_error("invalid_request", "use POST"), {"Allow": "POST"})
+        if s.stall.hold(self):
+            return None
         if s.delay:  # a slow server is slow to say no, too
             time.sleep(s.delay)
         if s.take_failure():
@@ -132,6 +137,7 @@ def main():
     p.add_argument("--retry-after", type=int, metavar="SECONDS", help="send Retry-After with those failures")
     p.add_argument("--misbehave", choices=["redirect", "huge", "crlf", "no-token"],
                    help="answer valid token requests like a broken server (test only)")
+    emulib.Stall.add_arguments(p)
     args = p.parse_args()
     emulib.serve(XdrHandler, args, State(args))
 

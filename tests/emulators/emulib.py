@@ -74,6 +74,39 @@ class Counters:
             return dict(self._values)
 
 
+class Stall:
+    """--stall-first N: the first N token requests are held unanswered and
+    never processed (nothing checked, nothing spent) for --stall-seconds,
+    then their connection is dropped: a server that hangs mid-exchange.
+    The requests after them are served as usual. `stalled` counts the
+    requests held so far."""
+
+    def __init__(self, args):
+        self.seconds = args.stall_seconds
+        self.counters = Counters("stalled")
+        self._left = args.stall_first
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def add_arguments(p):
+        p.add_argument("--stall-first", type=int, default=0, metavar="N",
+                       help="hold the first N token requests unanswered, unprocessed, then drop them")
+        p.add_argument("--stall-seconds", type=float, default=60.0, help="how long to hold them (default 60)")
+
+    def hold(self, handler):
+        """True when this request is one to stall: it has been held, and
+        the caller returns without answering it."""
+        with self._lock:
+            if self._left <= 0:
+                return False
+            self._left -= 1
+        self.counters.add("stalled")
+        time.sleep(self.seconds)
+        handler.close_connection = True
+        handler.log_line("dropped")
+        return True
+
+
 class TokenStore:
     """Tokens this emulator issued, each with its expiry; thread-safe."""
 

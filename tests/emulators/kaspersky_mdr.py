@@ -13,8 +13,9 @@ only one that works.
 
 GET /api/v1/{client_id}/incidents wants "Authorization: Bearer" with an
 unexpired access token this emulator issued. GET /_emulator/stats reports
-the counters and newest_refresh_sha256 (hex SHA-256 of the newest refresh
-token), without authentication.
+the counters (`stalled`: token requests held by --stall-first) and
+newest_refresh_sha256 (hex SHA-256 of the newest refresh token), without
+authentication.
 
 The first refresh token is minted at start and written to
 --refresh-token-out (mode 0600) before the port file, never to argv or
@@ -25,6 +26,7 @@ import hashlib
 import json
 import os
 import secrets
+import signal
 import threading
 import time
 
@@ -41,6 +43,8 @@ class State:
         self.access_lifetime = args.access_lifetime
         self.refresh_lifetime = args.refresh_lifetime
         self.delay = args.delay
+        self.stall = emulib.Stall(args)
+        self.stop_before_answer = args.stop_before_answer
         self.key = secrets.token_bytes(32)
         self.counters = emulib.Counters("token_requests", "rotations", "refused", "api_requests")
         self._lock = threading.Lock()
@@ -99,7 +103,8 @@ class MdrHandler(emulib.Handler):
         if path == "/_emulator/stats":
             if method != "GET":
                 return self.reply(405, {"error": "method_not_allowed"}, {"Allow": "GET"})
-            return self.reply(200, {**s.counters.snapshot(), "newest_refresh_sha256": s.newest_sha256()})
+            return self.reply(200, {**s.counters.snapshot(), **s.stall.counters.snapshot(),
+                                    "newest_refresh_sha256": s.newest_sha256()})
         if path == f"{API}{s.client_id}/session/confirm":
             s.counters.add("token_requests")
             return self.confirm(method, query)
@@ -117,6 +122,8 @@ class MdrHandler(emulib.Handler):
         s = self.state
         if method != "POST":
             return self.reply(405, oauth_error("invalid_request", "use POST"), {"Allow": "POST"})
+        if s.stall.hold(self):  # before the refresh token is looked at: it stays unspent
+            return None
         if s.delay:  # a slow server is slow to say no, too
             time.sleep(s.delay)
         if query:
@@ -137,6 +144,9 @@ class MdrHandler(emulib.Handler):
             s.counters.add("refused")
             return self.reply(401, refused("the refresh token is expired, already used or not ours"))
         s.counters.add("rotations")
+        if s.stop_before_answer:  # once: the client gets its new refresh token while that process is stopped
+            os.kill(s.stop_before_answer, signal.SIGSTOP)
+            s.stop_before_answer = None
         return self.reply(200, {"access_token": tokens[0], "refresh_token": tokens[1]})
 
     def incidents(self):
@@ -171,6 +181,10 @@ def main():
     first.add_argument("--first-refresh-lifetime", type=int, metavar="SECONDS",
                        help="lifetime of the first refresh token (default --refresh-lifetime)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds to wait before answering a token request")
+    emulib.Stall.add_arguments(p)
+    p.add_argument("--stop-before-answer", type=int, metavar="PID",
+                   help="stop process PID (SIGSTOP) just before the first rotated answer is sent: "
+                        "a secret store that hangs as the client gets its new refresh token")
     args = p.parse_args()
     emulib.serve(MdrHandler, args, State(args))
 

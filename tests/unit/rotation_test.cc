@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "crypto.h"
+#include "private_file.h"
 #include "engine_harness.h"
 #include "text.h"
 
@@ -49,6 +50,7 @@ TEST_CASE("a store that refuses the new value leaves it in the recovery file, an
   CHECK(s.error().message.find("tokex secret set mdr refresh-token < " + path) != std::string::npos);
   CHECK(s.error().message.find("new-token") == std::string::npos);
   CHECK(h.Recovered("mdr") == "new-token\n");
+  CHECK(access(InFlightPath(h.paths, "mdr").c_str(), F_OK) != 0);  // the recovery file is the copy to use
   struct stat st {};
   REQUIRE(stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -84,9 +86,24 @@ TEST_CASE("when even the recovery file cannot be written, the error says the val
   REQUIRE(mkdir((h.tmp.path + "/state").c_str(), 0700) == 0);
   REQUIRE(mkdir((h.tmp.path + "/state/tokex").c_str(), 0700) == 0);
   std::ofstream((h.tmp.path + "/state/tokex/recovery").c_str()) << "x";
+  std::ofstream(h.paths.cache_dir.c_str()) << "x";  // and where the in-flight file goes
   Status s = PersistRotated(h.ctx, "refresh-token", Secret("old-token"), Secret("new-token"));
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message.find("it is lost") != std::string::npos);
+  CHECK(s.error().message.find("new-token") == std::string::npos);
+}
+
+TEST_CASE("when only the in-flight file holds the new value, the error names it") {
+  Harness h;
+  h.store.fail_writes = true;
+  REQUIRE(mkdir((h.tmp.path + "/state").c_str(), 0700) == 0);
+  REQUIRE(mkdir((h.tmp.path + "/state/tokex").c_str(), 0700) == 0);
+  std::ofstream((h.tmp.path + "/state/tokex/recovery").c_str()) << "x";
+  Status s = PersistRotated(h.ctx, "refresh-token", Secret("old-token"), Secret("new-token"));
+  REQUIRE_FALSE(s.ok());
+  std::string in_flight = InFlightPath(h.paths, "mdr");
+  CHECK(s.error().message.find("it is in " + in_flight + " until the machine restarts") != std::string::npos);
+  CHECK(s.error().message.find("'tokex secret set mdr refresh-token < " + in_flight + "'") != std::string::npos);
   CHECK(s.error().message.find("new-token") == std::string::npos);
 }
 
@@ -223,6 +240,57 @@ TEST_CASE("no rotated token is lost: a failed store write is recovered by the ne
   CHECK(h.log.notices[0].find("trying the one saved in") != std::string::npos);
 }
 
+TEST_CASE("the new value is in the in-flight file while the store takes it, and gone once stored") {
+  Harness h;
+  struct Watching : ForwardingStore {
+    using ForwardingStore::ForwardingStore;
+    std::string path, seen = "(not asked)";
+    Result<bool> Replace(std::string_view p, std::string_view n, const Secret& e, const Secret& v) override {
+      std::ifstream in(path, std::ios::binary);
+      seen.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      return ForwardingStore::Replace(p, n, e, v);
+    }
+  } watching(h.store);
+  watching.path = InFlightPath(h.paths, "mdr");
+  CHECK(watching.path == h.tmp.path + "/cache/mdr.pending");
+  FakeServer server{"old-token", "new-token"};
+  REQUIRE(Rotate(h, server, "", &watching).ok());
+  CHECK(watching.seen == "new-token\n");
+  CHECK(h.store.items["mdr/refresh-token"] == "new-token");
+  CHECK(access(watching.path.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("no rotated token is lost: a tokex that died while the store took it is recovered from the in-flight file") {
+  Harness h;
+  // What a tokex killed in Replace leaves: the store holds the spent
+  // value, the in-flight file its successor; a stale recovery file too.
+  FakeServer server{"second", "third"};
+  REQUIRE(mkdir(h.paths.cache_dir.c_str(), 0700) == 0);
+  REQUIRE(WritePrivateFile(h.paths.cache_dir, "mdr.pending", "second\n", false).ok());
+  REQUIRE(EnsurePrivateDir(h.paths.state_dir + "/recovery", getuid()).ok());
+  REQUIRE(WritePrivateFile(h.paths.state_dir + "/recovery", "mdr", "first\n", false).ok());
+  auto a = Rotate(h, server);
+  REQUIRE(a.ok());
+  CHECK(server.sent == std::vector<std::string>{"old-token", "second"});
+  CHECK(h.store.items["mdr/refresh-token"] == "third");
+  CHECK(access(InFlightPath(h.paths, "mdr").c_str(), F_OK) != 0);
+  CHECK(access(RecoveryPath(h.paths, "mdr").c_str(), F_OK) != 0);
+  REQUIRE(h.log.notices.size() == 1);
+  CHECK(h.log.notices[0].find("trying the one saved in " + InFlightPath(h.paths, "mdr")) != std::string::npos);
+}
+
+TEST_CASE("when the in-flight value is refused too, the recovery file's is tried") {
+  Harness h;
+  FakeServer server{"second", "third"};
+  REQUIRE(mkdir(h.paths.cache_dir.c_str(), 0700) == 0);
+  REQUIRE(WritePrivateFile(h.paths.cache_dir, "mdr.pending", "stale\n", false).ok());
+  REQUIRE(EnsurePrivateDir(h.paths.state_dir + "/recovery", getuid()).ok());
+  REQUIRE(WritePrivateFile(h.paths.state_dir + "/recovery", "mdr", "second\n", false).ok());
+  REQUIRE(Rotate(h, server).ok());
+  CHECK(server.sent == std::vector<std::string>{"old-token", "stale", "second"});
+  CHECK(h.store.items["mdr/refresh-token"] == "third");
+}
+
 TEST_CASE("a new refresh token in an answer whose access token is unusable is kept all the same") {
   Harness h;
   FakeServer server{"old-token", "new-token"};
@@ -255,7 +323,8 @@ TEST_CASE("a state directory that is a symlink gets no recovery file, even if it
   REQUIRE(symlink(real.c_str(), h.paths.state_dir.c_str()) == 0);
   Status s = PersistRotated(h.ctx, "refresh-token", Secret("old-token"), Secret("new-token"));
   REQUIRE_FALSE(s.ok());
-  CHECK(s.error().message.find("it is lost") != std::string::npos);
+  // Not in the recovery file, the new token is still in the in-flight copy.
   CHECK(s.error().message.find("is not a private directory") != std::string::npos);
+  CHECK(s.error().message.find("it is in " + InFlightPath(h.paths, "mdr")) != std::string::npos);
   CHECK(access((real + "/recovery").c_str(), F_OK) != 0);
 }
