@@ -70,10 +70,24 @@ Error TransportError(CURLcode code, const char* detail, const std::string& host)
       break;
   }
   // The rest (refused, reset, timed out, name not resolved) may pass.
-  Error e = code == CURLE_OPERATION_TIMEDOUT
-                ? MakeError(ErrorKind::kNetwork, host + " did not answer in time: check the network or raise timeout")
-                : MakeError(ErrorKind::kNetwork, "cannot reach " + host + " (" + Printable(what) +
-                                                     "): check the network and proxy settings");
+  Error e;
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      e = MakeError(ErrorKind::kNetwork, host + " did not answer in time: check the network or raise timeout");
+      break;
+    // The server was reached: the connection failed on the way.
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+      e = MakeError(ErrorKind::kNetwork, "the connection to " + host + " broke mid-answer (" + Printable(what) +
+                                             "): try again later, or check the network and proxy settings");
+      break;
+    default:
+      e = MakeError(ErrorKind::kNetwork,
+                    "cannot reach " + host + " (" + Printable(what) + "): check the network and proxy settings");
+      break;
+  }
   e.transient = true;
   return e;
 }

@@ -12,6 +12,8 @@ GET /_emulator/stats reports counters (`stalled`: token requests held by
 The client secret is read from a file, never from argv.
 """
 
+import socket
+import struct
 import threading
 import time
 
@@ -33,6 +35,7 @@ class State:
         self.delay = args.delay
         self.fail_status = args.fail_status
         self.retry_after = args.retry_after
+        self.fail_mode = args.fail_mode
         self.misbehave = args.misbehave
         self.stall = emulib.Stall(args)
         self.counters = emulib.Counters("token_requests", "tokens_issued", "api_requests", "redirects_followed")
@@ -79,6 +82,10 @@ class XdrHandler(emulib.Handler):
         if s.delay:  # a slow server is slow to say no, too
             time.sleep(s.delay)
         if s.take_failure():
+            if s.fail_mode == "reset":
+                return self.reset_mid_response()
+            if s.fail_mode == "trickle":
+                return self.trickle_headers()
             headers = {} if s.retry_after is None else {"Retry-After": str(s.retry_after)}
             return self.reply(s.fail_status, oauth_error("temporarily_unavailable", "try again later"), headers)
         if query:
@@ -106,6 +113,33 @@ class XdrHandler(emulib.Handler):
         s.counters.add("tokens_issued")
         return self.reply(200, {"access_token": token, "token_type": "bearer", "expires_in": s.expires_in,
                                 "scope": SCOPE})
+
+    def reset_mid_response(self):
+        """A 200 cut off by a TCP reset after its headers and a few bytes
+        of its body."""
+        if self.body() is None:
+            return None
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n"
+                         b"Cache-Control: no-store\r\n\r\n{\"access_tok")
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()  # no close_notify: a reset, as a crashed server sends
+        self.close_connection = True
+        self.log_line("reset")
+
+    def trickle_headers(self):
+        """A status line and headers sent one byte a second: a server that
+        keeps a connection busy without ever answering."""
+        if self.body() is None:
+            return None
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"." * 200 + b"\r\n\r\n"
+        try:
+            for i in range(len(head)):
+                self.wfile.write(head[i:i + 1])
+                time.sleep(1)
+        except OSError:
+            pass  # the client gave up, as it should
+        self.close_connection = True
+        self.log_line("trickled")
 
     def misbehaviour(self, kind):
         """Answers a valid request the way a broken or hostile server might."""
@@ -135,6 +169,9 @@ def main():
     p.add_argument("--fail-first", type=int, default=0, metavar="N", help="fail the first N token requests")
     p.add_argument("--fail-status", type=int, default=503, help="status for those failures (default 503)")
     p.add_argument("--retry-after", type=int, metavar="SECONDS", help="send Retry-After with those failures")
+    p.add_argument("--fail-mode", choices=["status", "reset", "trickle"], default="status",
+                   help="how those failures fail: answer --fail-status (default), reset the connection "
+                        "mid-response, or trickle the headers one byte a second")
     p.add_argument("--misbehave", choices=["redirect", "huge", "crlf", "no-token"],
                    help="answer valid token requests like a broken server (test only)")
     emulib.Stall.add_arguments(p)

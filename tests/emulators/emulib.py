@@ -42,6 +42,8 @@ def base_arguments(description):
     p.add_argument("--cert", required=True, help="server certificate (PEM)")
     p.add_argument("--key", required=True, help="server private key (PEM)")
     p.add_argument("--port-file", help="the chosen port is written here once listening")
+    p.add_argument("--refuse-seconds", type=float, default=0.0, metavar="S",
+                   help="refuse connections for the first S seconds (the port bound, not listening)")
     p.add_argument("--plain", action="store_true",
                    help="serve plain http (no TLS), as some on-premises servers do; for allow-http tests")
     return p
@@ -397,7 +399,8 @@ def write_port_file(path, port):
 def serve(handler_class, args, state):
     """Serves TLS (plain http with --plain) on 127.0.0.1 (ephemeral port)
     until SIGTERM or SIGINT."""
-    server = Server(("127.0.0.1", 0), handler_class)
+    server = Server(("127.0.0.1", 0), handler_class, bind_and_activate=False)
+    server.server_bind()
     server.state = state
     if not args.plain:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -405,7 +408,14 @@ def serve(handler_class, args, state):
         ctx.load_cert_chain(args.cert, args.key)
         server.socket = ctx.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     port = server.server_address[1]
-    if args.port_file:
+    if args.refuse_seconds > 0:
+        # Bound but not listening, the port refuses connections; it is
+        # announced first, so that clients meet the refusals.
+        if args.port_file:
+            write_port_file(args.port_file, port)
+        time.sleep(args.refuse_seconds)
+    server.server_activate()
+    if args.port_file and args.refuse_seconds <= 0:
         write_port_file(args.port_file, port)
     print(f"ready {port}", flush=True)
 
