@@ -286,6 +286,17 @@ class Hygiene:
         keyring's own files and the allowed ones excepted."""
         self._read_watched_files()
         self._register_stored()
+        # A recovery file or in-flight copy holds a rotated refresh token,
+        # which the emulators do not tell: it is a secret wherever else it
+        # is, and there too unless the case allows it.
+        kept = list((self.fx.dir / "state" / "tokex" / "recovery").glob("*"))
+        kept += list((self.fx.runtime / "tokex").glob("*.pending"))
+        for path in kept:
+            try:
+                if path.is_file() and not path.is_symlink():
+                    self.register(f"refresh token kept in {path.name}", path.read_text())
+            except (OSError, UnicodeDecodeError):
+                pass
         for top in self.scanned_dirs():
             for root, dirs, files in os.walk(top):
                 rootp = pathlib.Path(root)

@@ -23,6 +23,7 @@ def expect_report(fx, *where):
         check(PLANTED not in text and SECRET not in text, "the scan printed a secret")
         digest = hashlib.sha256(PLANTED.encode()).hexdigest()[:12]
         check(digest in text or "client-secret" in text, f"the scan names no secret: {text}")
+        check(not any(f"{w}:" in text for w in fx.hygiene.allowed), f"the scan reported an allowed file: {text}")
         fx.hygiene.found.clear()
         return
     raise Failure(f"the scan found nothing, expected {where}")
@@ -65,6 +66,22 @@ def case_scan_allows_kept_refresh_tokens_only_when_told(fx):
     other.write_text(PLANTED + "\n")
     expect_report(fx, str(other))
     other.unlink()
+
+
+def case_scan_takes_kept_refresh_tokens_as_secrets(fx):
+    """A rotated refresh token, which no test knows, is found in a recovery
+    file, and then wherever else it is too."""
+    recovery = fx.dir / "state" / "tokex" / "recovery" / "p"
+    recovery.parent.mkdir(parents=True)
+    recovery.write_text(PLANTED + "\n")
+    copy = fx.dir / "cache" / "copy"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(PLANTED)
+    expect_report(fx, str(recovery), str(copy), "refresh token kept in p")
+    fx.hygiene.allow_kept_refresh_token("p")
+    expect_report(fx, str(copy))
+    copy.unlink()
+    fx.hygiene.report()
 
 
 def case_scan_skips_the_file_store_only_when_configured(fx):
