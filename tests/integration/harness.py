@@ -224,17 +224,28 @@ class Hygiene:
         self.check_text(f"stderr of {what}", err, exempt)
         return subprocess.CompletedProcess(argv, proc.returncode, out, err)
 
-    def _sample(self, pid, what, exempt, stop):
+    def watch_all(self):
+        """Samples every process the case starts (through fx.run or not),
+        more coarsely, until report(). Values of TOKEX_* variables are the
+        env store's, which the case chose."""
+        self._stop_all = threading.Event()
+        self._all = threading.Thread(target=self._sample, daemon=True,
+                                     args=(os.getpid(), "the case", (), self._stop_all, 0.01, False))
+        self._all.start()
+
+    def _sample(self, pid, what, exempt, stop, interval=SAMPLE_INTERVAL, include_pid=True):
         reported = set()
         while True:
             done = stop.is_set()
-            for child in [pid] + self._descendants(pid):
+            for child in ([pid] if include_pid else []) + self._descendants(pid):
                 for part in ("cmdline", "environ"):
                     try:
                         data = pathlib.Path(f"/proc/{child}/{part}").read_bytes()
                     except OSError:
                         continue
-                    for value in self.secrets:
+                    if part == "environ":
+                        data = b"\0".join(e for e in data.split(b"\0") if not e.startswith(b"TOKEX_"))
+                    for value in list(self.secrets):
                         if value not in exempt and value.encode() in data and (part, value) not in reported:
                             reported.add((part, value))
                             exe = data.split(b"\0")[0].decode(errors="replace") if part == "cmdline" else ""
@@ -242,7 +253,7 @@ class Hygiene:
                                               f"{' (' + exe + ')' if exe else ''}: {self.label(value)}")
             if done:
                 return
-            stop.wait(self.SAMPLE_INTERVAL)
+            stop.wait(interval)
 
     @staticmethod
     def _descendants(pid):
@@ -314,6 +325,10 @@ class Hygiene:
 
     def report(self):
         """Scans; raises Failure naming each leak (never the value)."""
+        if getattr(self, "_all", None):
+            self._stop_all.set()
+            self._all.join()
+            self._all = None
         self.scan()
         if self.found:
             raise Failure("secret found where it must not be:\n  " + "\n  ".join(dict.fromkeys(self.found)))
@@ -330,6 +345,7 @@ def main(cases):
     for name in names:
         fx = Fixture()
         try:
+            fx.hygiene.watch_all()
             cases[name](fx)
             fx.hygiene.report()
             print(f"ok: {name}")

@@ -4,6 +4,7 @@ place it scans is reported by name and path, never by value; the places the
 contract allows are not reported."""
 
 import hashlib
+import subprocess
 
 from harness import Failure, check, main
 from xdr_fixture import SECRET, start_xdr as setup
@@ -111,6 +112,15 @@ def case_watch_finds_argv_environ_and_output(fx):
     p = fx.hygiene.run_watched(["sh", "-c", 'echo "$X"; sleep 0.1'], None, {**fx.env, "X": PLANTED}, 30)
     check(PLANTED in p.stdout, "the child did not see X")
     fx.hygiene.report()
+
+
+def case_watch_finds_argv_of_any_child_of_the_case(fx):
+    """Children the case starts without fx.run are sampled too."""
+    fx.hygiene.register("planted", PLANTED)
+    secret_file = fx.dir / "plant"
+    secret_file.write_text(PLANTED)
+    subprocess.run(["sh", "-c", f"sh -c 'sleep 0.3' \"$(cat {secret_file})\"; true"], timeout=30)
+    expect_report(fx, "/proc/PID/cmdline", "planted")
 
 
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
