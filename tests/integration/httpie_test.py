@@ -42,7 +42,7 @@ class Httpie:
         self.config_dir = fx.dir / "httpie"
         self.config_dir.mkdir()
         (self.config_dir / "config.json").write_text('{"disable_update_warnings": true}\n')
-        (fx.dir / "home").mkdir()
+        (fx.dir / "home").mkdir(exist_ok=True)  # the fixture's HOME
         self.env = dict(fx.env, HTTPIE_CONFIG_DIR=str(self.config_dir), HOME=str(fx.dir / "home"),
                         PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_CACHE_DIR="1", PIP_ROOT_USER_ACTION="ignore",
                         PYTHONDONTWRITEBYTECODE="1")
