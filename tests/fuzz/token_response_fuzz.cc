@@ -1,9 +1,12 @@
-// Fuzzes the token response parser with arbitrary bodies and statuses.
+// Fuzzes what tokex reads of a server's answer: the token response parser
+// with arbitrary bodies and statuses, a JWT's exp, and an HTTP date
+// (Retry-After, and the Date that tokex check compares with the clock).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "http.h"
 #include "jwt.h"
 #include "token_response.h"
 
@@ -18,5 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (c.ok() && c->refresh_token && tokex::HasControlChars(c->refresh_token->view())) abort();
   if (!c.ok() && c.error().message.find('\n') != std::string::npos) abort();  // one-line errors
   (void)tokex::JwtExpiry(r.body);
+  (void)tokex::ParseHttpDate(r.body);
   return 0;
 }
