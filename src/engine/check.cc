@@ -45,11 +45,6 @@ class Report {
   CheckReport report_;
 };
 
-bool Needs(std::span<const PresetExchange> exchanges, const Profile& p, std::string_view secret) {
-  std::vector<std::string_view> names = NeededSecrets(exchanges, p);
-  return std::find(names.begin(), names.end(), secret) != names.end();
-}
-
 // A refresh token's expiry, as status reads it: past (a failure: the
 // exchange refuses it), near or far. False when it is past.
 bool CheckExpiry(const Profile& p, std::string_view name, int64_t exp, bool can_login, int64_t now, Report& r) {
@@ -240,7 +235,7 @@ void CheckExchange(const Profile& p, const CheckOptions& options, const Deadline
 bool SignsAssertions(std::span<const PresetExchange> exchanges, const Profile& profile) {
   // Cylance's auth token carries iat and exp from this clock; a private
   // key signs a JWT assertion with them (RFC 7523 section 3).
-  return profile.preset->name == "cylance" || Needs(exchanges, profile, "private-key");
+  return profile.preset->name == "cylance" || NeedsSecret(exchanges, profile, "private-key");
 }
 
 CheckReport CheckProfile(const Profile& p, const CheckOptions& options, EngineDeps& deps) {

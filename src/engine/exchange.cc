@@ -1,5 +1,6 @@
 #include "exchange.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "crypto.h"
@@ -26,6 +27,11 @@ std::vector<std::string_view> NeededSecrets(std::span<const PresetExchange> exch
   const PresetExchange* e = FindPresetExchange(exchanges, profile.preset->name);
   if (e != nullptr && e->needed_secrets != nullptr) return e->needed_secrets(profile);
   return {profile.preset->secret_names.begin(), profile.preset->secret_names.end()};
+}
+
+bool NeedsSecret(std::span<const PresetExchange> exchanges, const Profile& profile, std::string_view secret) {
+  std::vector<std::string_view> names = NeededSecrets(exchanges, profile);
+  return std::find(names.begin(), names.end(), secret) != names.end();
 }
 
 Result<Credential> RunExchange(ExchangeContext& ctx, ExchangeFn exchange) {

@@ -66,6 +66,9 @@ ExchangeFn FindExchange(std::span<const PresetExchange> exchanges, std::string_v
 /// else every secret name of its preset).
 std::vector<std::string_view> NeededSecrets(std::span<const PresetExchange> exchanges, const Profile& profile);
 
+/// True when `secret` is one of NeededSecrets(exchanges, profile).
+bool NeedsSecret(std::span<const PresetExchange> exchanges, const Profile& profile, std::string_view secret);
+
 /// Runs `exchange` and checks the credential it returns (no control
 /// characters anywhere) before anyone can print or cache it.
 Result<Credential> RunExchange(ExchangeContext& ctx, ExchangeFn exchange);

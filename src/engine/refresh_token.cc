@@ -1,6 +1,5 @@
 #include "refresh_token.h"
 
-#include <algorithm>
 #include <cstdint>
 
 #include "jwt.h"
@@ -20,8 +19,7 @@ std::string StoredAtDir(const Paths& paths) { return paths.state_dir + "/" + std
 }  // namespace
 
 bool UsesRefreshToken(std::span<const PresetExchange> exchanges, const Profile& profile) {
-  std::vector<std::string_view> names = NeededSecrets(exchanges, profile);
-  return std::find(names.begin(), names.end(), kRefreshTokenSecret) != names.end();
+  return NeedsSecret(exchanges, profile, kRefreshTokenSecret);
 }
 
 std::string StoredAtPath(const Paths& paths, std::string_view profile) {
