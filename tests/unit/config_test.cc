@@ -116,7 +116,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\ntimeout = 0\n") ==
         "/cfg:4: key 'timeout': expected whole seconds from 1 to 600");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = vault\n") ==
-        "/cfg:4: key 'store': unknown store 'vault': use secret-service, env or file");
+        "/cfg:4: key 'store': unknown store 'vault': use secret-service, env, file or etcd");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = flie\n") ==
         "/cfg:4: key 'store': unknown store 'flie': did you mean 'file'?");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nenv-name = LD_PRELOAD\n") ==
