@@ -126,6 +126,16 @@ class EtcdClient {
 
   HttpClient& http() { return http_; }
 
+  /// Keepalive requests for `lease`, one per endpoint, the current one
+  /// first, each bounded by `timeout`.
+  std::vector<HttpRequest> Renewals(int64_t lease, double timeout) const {
+    std::vector<HttpRequest> out;
+    for (size_t i = 0; i < e_.endpoints.size(); ++i)
+      out.push_back(Request(e_.endpoints[(current_ + i) % e_.endpoints.size()], "/v3/lease/keepalive",
+                            EtcdLeaseRequest(lease), timeout));
+    return out;
+  }
+
  private:
   // etcd's words, when its answer has some.
   static std::string Said(const HttpResponse& r) {
@@ -191,15 +201,21 @@ class EtcdClient {
 
 // Renews a lease every third of its TTL until stopped, beside the
 // command, with requests of its own (the HTTP client makes a transfer per
-// request).
+// request): `renewals` holds one per endpoint, the one that answered last
+// first; a member that stops answering is passed over for the next.
 class LeaseKeeper {
  public:
-  LeaseKeeper(HttpClient& http, HttpRequest request, double interval)
-      : thread_([this, &http, request = std::move(request), interval] {
+  LeaseKeeper(HttpClient& http, std::vector<HttpRequest> renewals, double interval)
+      : thread_([this, &http, renewals = std::move(renewals), interval] {
+          size_t good = 0;
           std::unique_lock<std::mutex> lock(mutex_);
           while (!stop_.wait_for(lock, std::chrono::duration<double>(interval), [this] { return stopping_; })) {
             lock.unlock();
-            (void)http.Send(request);  // a miss is retried at the next tick, well within the TTL
+            for (size_t tried = 0; tried < renewals.size(); ++tried) {
+              Result<HttpResponse> r = http.Send(renewals[good]);
+              if (r && r->status == 200) break;
+              good = (good + 1) % renewals.size();
+            }
             lock.lock();
           }
         }) {}
@@ -234,9 +250,7 @@ class EtcdFleetLock : public FleetLock {
       : client_(client),
         clock_(clock),
         lease_(lease),
-        keeper_(std::make_unique<LeaseKeeper>(
-            client.http(), client.Request(client.endpoint(), "/v3/lease/keepalive", EtcdLeaseRequest(lease), ttl / 3),
-            ttl / 3)) {}
+        keeper_(std::make_unique<LeaseKeeper>(client.http(), client.Renewals(lease, ttl / 3), ttl / 3)) {}
 
   ~EtcdFleetLock() override {
     keeper_.reset();
@@ -272,7 +286,8 @@ class EtcdStore : public SecretStore, public SharedTokens {
     Result<HttpResponse> r = client_.Call("/v3/kv/put", body);
     if (!r) return r.error();
     Result<EtcdHeader> h = ParseEtcdHeader(r->body);
-    return h ? Success() : Status(h.error());
+    if (!h) return h.error();
+    return DropSharedToken();
   }
 
   // Compare-and-swap on the key's mod_revision: the value is replaced only
@@ -306,10 +321,8 @@ class EtcdStore : public SecretStore, public SharedTokens {
 
   Status Remove(std::string_view profile, std::string_view name) override {
     if (IsLocalSecret(name)) return local_->Remove(profile, name);
-    Result<HttpResponse> r = client_.Call("/v3/kv/deleterange", EtcdDeleteRequest(SecretKey(name)));
-    if (!r) return r.error();
-    Result<EtcdHeader> h = ParseEtcdHeader(r->body);
-    return h ? Success() : Status(h.error());
+    if (Status s = Delete(SecretKey(name)); !s) return s;
+    return DropSharedToken();
   }
 
   Result<bool> Has(std::string_view profile, std::string_view name) override {
@@ -414,6 +427,18 @@ class EtcdStore : public SecretStore, public SharedTokens {
 
  private:
   std::string SecretKey(std::string_view name) const { return base_ + "secret/" + std::string(name); }
+
+  Status Delete(const std::string& key) {
+    Result<HttpResponse> r = client_.Call("/v3/kv/deleterange", EtcdDeleteRequest(key));
+    if (!r) return r.error();
+    Result<EtcdHeader> h = ParseEtcdHeader(r->body);
+    return h ? Success() : Status(h.error());
+  }
+
+  // A token obtained with a secret a person just changed or removed is not
+  // handed to other hosts any more (a host's own cache keeps its copy
+  // until it expires, as with every store).
+  Status DropSharedToken() { return Delete(base_ + "token"); }
 
   Status SetLocal(std::string_view profile, std::string_view name, const Secret& value) {
     if (name == kKeySecret) {
