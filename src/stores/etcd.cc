@@ -412,11 +412,11 @@ class EtcdStore : public SecretStore, public SharedTokens {
       return "id " + std::to_string(id);
     };
     std::vector<StoreFact> out;
-    out.emplace_back("etcd", answered + " answered: member " + name(status->header.member_id) + ", etcd " +
-                                 status->version + ", leader " + (status->leader == 0 ? "none" : name(status->leader)));
+    out.push_back({"etcd", answered + " answered: member " + name(status->header.member_id) + ", etcd " +
+                                 status->version + ", leader " + (status->leader == 0 ? "none" : name(status->leader))});
     Result<std::string> holder = Holder();
     if (!holder) return holder.error();
-    out.emplace_back("fleet lock", holder->empty() ? "free" : "held by " + *holder);
+    out.push_back({"fleet lock", holder->empty() ? "free" : "held by " + *holder});
     Result<std::optional<Credential>> shared = ReadToken();
     if (!shared) return shared.error();
     int64_t now = clock_.Now();
@@ -424,7 +424,7 @@ class EtcdStore : public SecretStore, public SharedTokens {
     if (shared->has_value())
       token = (*shared)->expires_at > now ? "expires in " + HumanDuration((*shared)->expires_at - now)
                                           : "expired " + HumanDuration(now - (*shared)->expires_at) + " ago";
-    out.emplace_back("shared token", token);
+    out.push_back({"shared token", token});
     return out;
   }
 
