@@ -93,12 +93,20 @@ class EtcdClient {
       std::string why = i.response ? "HTTP " + std::to_string(i.response->status) + Said(*i.response) : i.reason;
       failures += (failures.empty() ? "" : "; ") + endpoint + ": " + why;
       tls_failed_ = tls_failed_ || (i.error && i.failed_at == HttpStage::kTls);
+      // With TLS 1.3 a server that wants a client certificate (or another
+      // one) says so after the handshake: an alert on the first read, or
+      // the connection closed before the request could be sent.
+      for (std::string_view sign : {"bad certificate", "certificate required", "getpeername"})
+        cert_refused_ = cert_refused_ || (i.error && i.reason.find(sign) != std::string::npos);
       current_ = (current_ + 1) % e_.endpoints.size();
     }
     if (failures.empty()) failures = "no time left within timeout = " + std::to_string(p_.timeout);
-    std::string fix = tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
-                                    "and etcd-client-key when etcd asks for one)"
-                                  : "check etcd-endpoints and that etcd is running";
+    std::string fix = cert_refused_ ? "etcd ended the TLS connection, as it does when it wants a client certificate "
+                                      "it trusts: set etcd-client-cert and etcd-client-key to one issued by etcd's "
+                                      "--trusted-ca-file, or see etcd's log"
+                      : tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
+                                      "and etcd-client-key when etcd asks for one)"
+                                    : "check etcd-endpoints and that etcd is running";
     return MakeError(ErrorKind::kStore, "cannot reach etcd (" + Printable(failures, 400) + "): " + fix);
   }
 
@@ -197,6 +205,7 @@ class EtcdClient {
   std::string token_;
   bool reauthenticated_ = false;
   bool tls_failed_ = false;
+  bool cert_refused_ = false;
 };
 
 // Renews a lease every third of its TTL until stopped, beside the
