@@ -78,7 +78,11 @@ class EtcdClient {
       Deadline until = wait_until ? *wait_until : deadline_;
       double left = until.Remaining(clock_.Monotonic());
       if (left <= 0) break;
-      HttpInspection i = http_.Inspect(Request(endpoint, path, body, left));
+      // A member that accepts but does not answer (cut off from the
+      // others, it cannot serve a linearizable read) leaves time for the
+      // ones after it; a lock waits as long as it may.
+      double share = wait_until ? left : left / static_cast<double>(e_.endpoints.size() - tried);
+      HttpInspection i = http_.Inspect(Request(endpoint, path, body, share));
       if (i.response && i.response->status == 401 && !e_.user.empty() && !reauthenticated_) {
         // A token expires (etcd's --auth-token-ttl): sign in again, once.
         reauthenticated_ = true;
