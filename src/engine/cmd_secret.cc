@@ -109,7 +109,7 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
     if (Status s = store->Remove(p.name, name); !s) return s;
     DropCachedToken(ctx, p);
     if (name == kRefreshTokenSecret) (void)ForgetStoredAt(ctx.paths, p.name);
-    deps.log.Notice(p.name, "removed " + name + " from the " + store->Describe());
+    deps.log.Notice(p.name, "removed " + name + " from the " + store->DescribeFor(name));
     return Success();
   }
   Result<Secret> value = ReadSecret(ctx, p.name, name);
@@ -120,7 +120,7 @@ Status SetOrRemove(const CommandContext& ctx, EngineDeps& deps, const Profile& p
   // A rotated value kept aside by a failed store write is older than what
   // a person stores now.
   if (Status s = ClearRecovery(ctx.paths, p.name); !s) deps.log.Notice(p.name, "warning: " + s.error().message);
-  deps.log.Notice(p.name, "stored " + name + " in the " + store->Describe());
+  deps.log.Notice(p.name, "stored " + name + " in the " + store->DescribeFor(name));
   return Success();
 }
 

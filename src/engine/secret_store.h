@@ -94,6 +94,11 @@ class SecretStore {
   /// Service keyring".
   virtual std::string Describe() const = 0;
 
+  /// Where the secret `name` is kept, as Describe says it; a store that
+  /// keeps some names elsewhere (etcd: its key and password in the host's
+  /// own store) says where.
+  virtual std::string DescribeFor(std::string_view /*name*/) const { return Describe(); }
+
   /// The token and lock a store shared by several hosts shares with them;
   /// nullptr for a store of this host alone.
   virtual SharedTokens* Shared() { return nullptr; }

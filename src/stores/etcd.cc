@@ -352,6 +352,10 @@ class EtcdStore : public SecretStore, public SharedTokens {
            ", sealed with etcd-key from the " + local_->Describe() + ")";
   }
 
+  std::string DescribeFor(std::string_view name) const override {
+    return IsLocalSecret(name) ? local_->Describe() : Describe();
+  }
+
   SharedTokens* Shared() override { return this; }
 
   Result<std::optional<Credential>> ReadToken() override {

@@ -137,6 +137,7 @@ class ForwardingStore : public SecretStore {
   Status Remove(std::string_view p, std::string_view n) override { return t_.Remove(p, n); }
   Result<bool> Has(std::string_view p, std::string_view n) override { return t_.Has(p, n); }
   std::string Describe() const override { return t_.Describe(); }
+  std::string DescribeFor(std::string_view n) const override { return t_.DescribeFor(n); }
   SharedTokens* Shared() override { return t_.Shared(); }
   Result<std::vector<StoreFact>> Health() override { return t_.Health(); }
 
