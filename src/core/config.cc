@@ -270,6 +270,63 @@ class ProfileBuilder {
       p_->env_name = *v;
     }
     p_->username = p_->Get("username").value_or(p_->preset->default_username);
+    return ResolveEtcd();
+  }
+
+  // The etcd-* keys: required or refused by `store`.
+  Status ResolveEtcd() {
+    bool want = p_->store->name == "etcd";
+    for (const auto& [key, setting] : p_->settings) {
+      if (!want && key.starts_with("etcd-"))
+        return Fail(setting.line, key, "only used with store = etcd: remove it, or set store = etcd");
+    }
+    if (!want) return Success();
+    EtcdSettings e;
+    std::optional<std::string_view> endpoints = p_->Get("etcd-endpoints");
+    if (!endpoints) return Fail(p_->line, "etcd-endpoints", "missing: store = etcd needs the cluster's client URLs");
+    for (std::string_view rest = *endpoints; !rest.empty();) {
+      size_t sp = rest.find_first_of(" \t");
+      std::string_view one = rest.substr(0, sp);
+      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+      if (one.empty()) continue;
+      if (Status s = CheckUrl("etcd-endpoints", one); !s) return s;
+      std::string url(one);
+      while (url.ends_with('/')) url.pop_back();
+      e.endpoints.push_back(std::move(url));
+    }
+    if (e.endpoints.empty()) return Fail("etcd-endpoints", "empty: list the cluster's client URLs");
+    for (auto [key, field] : {std::pair{"etcd-ca-file", &e.ca_file}, std::pair{"etcd-client-cert", &e.client_cert},
+                              std::pair{"etcd-client-key", &e.client_key}}) {
+      if (auto v = p_->Get(key)) {
+        if (v->empty()) return Fail(key, "empty path");
+        *field = ExpandHome(*v, env_);
+      }
+    }
+    if (e.client_cert.empty() != e.client_key.empty())
+      return Fail(e.client_cert.empty() ? "etcd-client-key" : "etcd-client-cert",
+                  "set both etcd-client-cert and etcd-client-key, or neither");
+    e.user = p_->Get("etcd-user").value_or("");
+    if (auto v = p_->Get("etcd-prefix")) {
+      // A key of etcd's: printable, and not empty (tokex would share the
+      // whole keyspace with others).
+      if (v->empty() || HasControlChars(*v)) return Fail("etcd-prefix", "expected a non-empty key prefix, e.g. tokex/");
+      e.prefix = *v;
+    }
+    if (auto v = p_->Get("etcd-local-store")) {
+      e.local_store = FindStore(*v);
+      std::vector<std::string_view> names;
+      for (const StoreInfo& info : AllStores()) {
+        if (!info.shared) names.push_back(info.name);
+      }
+      if (e.local_store == nullptr || e.local_store->shared)
+        return Fail("etcd-local-store", "'" + std::string(*v) + "' is not a store of this host: use " + JoinOr(names));
+    }
+    if (auto v = p_->Get("etcd-lock-ttl")) {
+      std::optional<int64_t> n = ParseInt(*v, 2, 600);
+      if (!n) return Fail("etcd-lock-ttl", "expected whole seconds from 2 to 600");
+      e.lock_ttl = *n;
+    }
+    p_->etcd = std::move(e);
     return Success();
   }
 
@@ -291,19 +348,34 @@ std::string Profile::Where(std::string_view key) const {
          "'";
 }
 
-std::string Profile::CacheKey() const {
+namespace {
+
+// A hex digest of the profile's name, settings (but those `skip` names)
+// and token URL.
+std::string SettingsDigest(const Profile& p, bool (*skip)(std::string_view key)) {
   uint64_t h = Fnv1a64("tokex-cache-v1");
   // A NUL after each field keeps "ab"+"c" apart from "a"+"bc".
   auto mix = [&h](std::string_view s) { h = Fnv1a64(std::string_view("\0", 1), Fnv1a64(s, h)); };
-  mix(name);
-  for (const auto& [key, setting] : settings) {
+  mix(p.name);
+  for (const auto& [key, setting] : p.settings) {
+    if (skip(key)) continue;
     mix(key);
     mix(setting.value);
   }
-  mix(token_url);
+  mix(p.token_url);
   char buf[17];
   snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
+}
+
+}  // namespace
+
+std::string Profile::CacheKey() const {
+  return SettingsDigest(*this, [](std::string_view) { return false; });
+}
+
+std::string Profile::SharedCacheKey() const {
+  return SettingsDigest(*this, [](std::string_view key) { return key.starts_with("etcd-"); });
 }
 
 bool IsValidProfileName(std::string_view name) {

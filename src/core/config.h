@@ -24,6 +24,20 @@ struct Setting {
   int line = 0;
 };
 
+/// How a profile with `store = etcd` reaches its cluster (the etcd-*
+/// keys), validated.
+struct EtcdSettings {
+  std::vector<std::string> endpoints;  ///< base URLs, tried in order
+  std::string ca_file;                 ///< "~/" expanded; empty for the system store
+  std::string client_cert;             ///< PEM files for TLS client authentication, or empty
+  std::string client_key;
+  std::string user;                    ///< etcd user; empty without etcd authentication
+  std::string prefix = "tokex/";       ///< every key of tokex's starts with it
+  /// Where this host keeps etcd-key and etcd-password.
+  const StoreInfo* local_store = &DefaultStore();
+  int64_t lock_ttl = 10;  ///< seconds: the fleet lock's lease, kept alive while held
+};
+
 /// A profile, validated. Derived members are filled in by ParseConfig.
 /// A profile that failed validation keeps its error in `error` and may
 /// have some members unset: only its name, source, line and settings can
@@ -52,6 +66,7 @@ struct Profile {
   const StoreInfo* store = &DefaultStore();
   std::string env_name;
   bool allow_http = false;
+  std::optional<EtcdSettings> etcd;  ///< set exactly when store = etcd
 
   /// The setting's value, or nullopt when not set.
   std::optional<std::string_view> Get(std::string_view key) const;
@@ -63,6 +78,10 @@ struct Profile {
   /// A hex digest of every setting: a cache written under other settings
   /// never matches. Contains no secret because the config holds none.
   std::string CacheKey() const;
+
+  /// CacheKey without the settings that may differ between the hosts of a
+  /// fleet (the etcd-* keys): the key of the access token they share.
+  std::string SharedCacheKey() const;
 };
 
 /// A parsed config file: every [profile "NAME"] section, in file order

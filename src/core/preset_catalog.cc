@@ -11,6 +11,9 @@ constexpr std::array kCommonKeys = {
     "preset"sv, "base-url"sv, "token-url"sv, "ca-file"sv,  "timeout"sv,    "refresh-margin"sv,
     "match"sv,  "username"sv, "store"sv,     "env-name"sv, "allow-http"sv,
     "keep-alive"sv, "refresh-token-ttl"sv,
+    // store = etcd (src/core/config.cc: EtcdSettings)
+    "etcd-endpoints"sv, "etcd-ca-file"sv, "etcd-client-cert"sv, "etcd-client-key"sv, "etcd-user"sv,
+    "etcd-prefix"sv, "etcd-local-store"sv, "etcd-lock-ttl"sv,
 };
 
 constexpr std::array kClientSecret = {"client-secret"sv};

@@ -14,6 +14,9 @@ namespace tokex {
 struct StoreInfo {
   std::string_view name;
   std::string_view summary;  ///< for documentation and messages
+  /// Shared by several hosts (etcd): it keeps its secrets elsewhere than
+  /// this host, so it cannot be one's local store (etcd-local-store).
+  bool shared = false;
 };
 
 /// The store called `name`, or nullptr.

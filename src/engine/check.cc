@@ -108,6 +108,12 @@ bool CheckSecrets(const Profile& p, EngineDeps& deps, Report& r) {
     return false;
   }
   bool usable = true;
+  Result<std::vector<StoreFact>> facts = store->Health();
+  if (!facts) {
+    r.Fail("store", facts.error());
+    usable = false;
+  }
+  for (const StoreFact& f : facts ? *facts : std::vector<StoreFact>()) r.Ok(f.what, f.text);
   Status rotates = UsesRefreshToken(deps.exchanges, p) ? CheckRotatable(*store, p.name, kRefreshTokenSecret) : Success();
   if (rotates) {
     r.Ok("store", where + ": reachable");

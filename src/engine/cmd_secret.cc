@@ -86,7 +86,9 @@ Result<Secret> ReadSecret(const CommandContext& ctx, std::string_view profile, s
 }
 
 Status CheckSecretName(const Profile& p, std::string_view name) {
-  std::span<const std::string_view> names = p.preset->secret_names;
+  std::vector<std::string_view> names(p.preset->secret_names.begin(), p.preset->secret_names.end());
+  // A fleet's own: the key that seals its values, the etcd user's password.
+  if (p.etcd) names.insert(names.end(), {"etcd-key", "etcd-password"});
   if (std::find(names.begin(), names.end(), name) != names.end()) return Success();
   return MakeError(ErrorKind::kUsage, "preset " + std::string(p.preset->name) + " has no secret called '" +
                                           Printable(name, 40) + "': use " + JoinOr(names));

@@ -59,6 +59,10 @@ Status ProfileStatus(const Profile& p, const TokenCache* cache, EngineDeps& deps
     if (!state && result) result = InProfile(state.error(), p.name);
     AddLine(out, "  " + std::string(name) + ": " + (state ? *state : "unknown: " + state.error().message));
   }
+  Result<std::vector<StoreFact>> facts = store->Health();
+  if (!facts && result) result = InProfile(facts.error(), p.name);
+  if (!facts) AddLine(out, "  store: unreachable: " + facts.error().message);
+  for (const StoreFact& f : facts ? *facts : std::vector<StoreFact>()) AddLine(out, "  " + f.what + ": " + f.text);
   std::optional<Credential> c;
   if (cache != nullptr) c = cache->Read(p.name, p.CacheKey());
   AddLine(out, "  token: " + TokenState(c ? &*c : nullptr, p, deps.clock.Now()));

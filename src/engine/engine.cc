@@ -77,7 +77,8 @@ EngineDeps MakeEngineDeps(EngineServices& services, const Environment& env, cons
                     services.clock,
                     services.random,
                     services.exchanges,
-                    [&services, &env, &paths](const Profile& p) { return OpenStore(services.stores, {p, env, paths}); },
+                    [&services, &env, &paths](const Profile& p) { return OpenStore(services.stores, {p, env, paths, &services.http, &services.clock});
+                    },
                     paths,
                     env.uid,
                     log};

@@ -23,6 +23,8 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string ca_file;  ///< extra trust anchors; empty for the system store
+  std::string client_cert;  ///< PEM certificate for TLS client authentication, or empty
+  std::string client_key;   ///< its PEM private key file, set with client_cert
   double timeout_seconds = 30;  ///< for the whole request, connect included
   bool allow_http = false;
 

@@ -123,6 +123,10 @@ void SetOptions(CURL* c, const HttpRequest& request, curl_slist* headers, Sink* 
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!request.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, request.ca_file.c_str());
+  if (!request.client_cert.empty()) {
+    curl_easy_setopt(c, CURLOPT_SSLCERT, request.client_cert.c_str());
+    curl_easy_setopt(c, CURLOPT_SSLKEY, request.client_key.c_str());
+  }
   // Whole milliseconds, at least one: 0 would mean no limit at all.
   long timeout_ms = std::max(1L, static_cast<long>(request.timeout_seconds * 1000));
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, std::min(kConnectTimeoutSeconds * 1000, timeout_ms));

@@ -21,17 +21,71 @@ Status CheckFiles(const Profile& p) {
                    p.name);
 }
 
-Result<Credential> Exchange(const Profile& p, ExchangeFn exchange, const Deadline& deadline, EngineDeps& deps) {
-  if (Status s = CheckFiles(p); !s) return s.error();
-  deps.log.Note(p.name, "exchanging at " + TokenHost(p));
-  std::unique_ptr<SecretStore> store = deps.open_store(p);
-  ExchangeContext ctx{p, *store, deps.http, deps.clock, deps.random, deps.paths, deps.uid, deadline, deps.log};
+Result<Credential> LoggedExchange(ExchangeContext& ctx, ExchangeFn exchange) {
+  ctx.log.Note(ctx.profile.name, "exchanging at " + TokenHost(ctx.profile));
   return RunExchange(ctx, exchange);
 }
 
 // True when `now` is not the credential the cache held `before`.
 bool Written(const std::optional<Credential>& before, const Credential& now) {
   return !before || before->obtained_at != now.obtained_at || !SameSecret(before->access_token, now.access_token);
+}
+
+// True when `c`, found after the call began, will do: fresh enough, or
+// obtained since the call began (by the caller it waited for), even if
+// short-lived. A renewal takes only the latter.
+bool WillDo(const Credential& c, const Profile& p, const ObtainOptions& options, int64_t start, int64_t now) {
+  bool since = c.obtained_at >= start && c.expires_at > now;
+  return options.renew ? since : since || IsFresh(c, now, p.refresh_margin, options.min_ttl);
+}
+
+// For a store shared by a fleet of hosts: the token another host
+// obtained, else the exchange under the fleet lock, its token shared.
+Result<Credential> FleetExchange(ExchangeContext& ctx, SharedTokens& fleet, ExchangeFn exchange,
+                                 const ObtainOptions& options, int64_t start, EngineDeps& deps) {
+  const Profile& p = ctx.profile;
+  // The shared token, when it will do; nullopt when it won't (or with
+  // force, which must prove its own exchange).
+  auto shared = [&](bool after_wait) -> Result<std::optional<Credential>> {
+    if (options.force) return std::optional<Credential>();
+    Result<std::optional<Credential>> c = fleet.ReadToken();
+    if (!c || !c->has_value()) return c;
+    int64_t now = deps.clock.Now();
+    bool good = after_wait ? WillDo(**c, p, options, start, now)
+                           : !options.renew && IsFresh(**c, now, p.refresh_margin, options.min_ttl);
+    if (!good) return std::optional<Credential>();
+    deps.log.Note(p.name, "using the token another host of the fleet obtained");
+    return c;
+  };
+  Result<std::optional<Credential>> found = shared(false);
+  if (!found) return InProfile(found.error(), p.name);
+  if (found->has_value()) return std::move(**found);
+  Result<std::unique_ptr<FleetLock>> lock = fleet.Lock(options.deadline);
+  if (!lock) return InProfile(lock.error(), p.name);
+  // Whoever held the fleet lock before us may just have shared a token.
+  found = shared(true);
+  if (!found) return InProfile(found.error(), p.name);
+  if (found->has_value()) return std::move(**found);
+  Result<Credential> c = LoggedExchange(ctx, exchange);
+  if (c) {
+    if (Status s = fleet.WriteToken(*c); !s)
+      deps.log.Notice(p.name, "warning: token not shared with the fleet: " + s.error().message);
+    return c;
+  }
+  // A host that lost the compare-and-swap of a rotated refresh token
+  // (its lock lapsed) uses the winner's token.
+  Result<std::optional<Credential>> winner = shared(true);
+  if (winner && winner->has_value()) return std::move(**winner);
+  return c;
+}
+
+Result<Credential> Exchange(const Profile& p, ExchangeFn exchange, const ObtainOptions& options, int64_t start,
+                            EngineDeps& deps) {
+  if (Status s = CheckFiles(p); !s) return s.error();
+  std::unique_ptr<SecretStore> store = deps.open_store(p);
+  ExchangeContext ctx{p, *store, deps.http, deps.clock, deps.random, deps.paths, deps.uid, options.deadline, deps.log};
+  if (SharedTokens* fleet = store->Shared()) return FleetExchange(ctx, *fleet, exchange, options, start, deps);
+  return LoggedExchange(ctx, exchange);
 }
 
 // The exchange, under the profile's lock, with its outcome shared: a
@@ -54,8 +108,7 @@ Result<Credential> SharedExchange(const Profile& p, ExchangeFn exchange, const O
     std::optional<Credential> c = cache.Read(p.name, key);
     int64_t now = deps.clock.Now();
     bool shared = options.renew ? c && Written(before, *c) && c->expires_at > now
-                                : c && (IsFresh(*c, now, p.refresh_margin, options.min_ttl) ||
-                                        (c->obtained_at >= start && c->expires_at > now));
+                                : c && WillDo(*c, p, options, start, now);
     if (shared) {
       deps.log.Note(p.name, "another caller refreshed the token; using it");
       return std::move(*c);
@@ -65,7 +118,7 @@ Result<Credential> SharedExchange(const Profile& p, ExchangeFn exchange, const O
       return *failed;
     }
   }
-  Result<Credential> c = Exchange(p, exchange, options.deadline, deps);
+  Result<Credential> c = Exchange(p, exchange, options, start, deps);
   if (!options.use_cache) return c;
   Status kept = c ? cache.Write(p.name, key, *c) : cache.WriteFailure(p.name, key, c.error(), deps.clock.NowMs());
   if (!kept) deps.log.Notice(p.name, "warning: " + std::string(c ? "token" : "failure") + " not cached: " + kept.error().message);
@@ -85,7 +138,7 @@ Result<Credential> ObtainCredential(const Profile& p, const ObtainOptions& optio
     if (options.use_cache)
       deps.log.Notice(p.name, "warning: working without the token cache: " + cache.error().message +
                                   ": set XDG_RUNTIME_DIR to a private directory of yours");
-    return Exchange(p, exchange, options.deadline, deps);
+    return Exchange(p, exchange, options, deps.clock.Now(), deps);
   }
   if (options.use_cache && !options.renew && !options.force) {
     std::optional<Credential> c = cache->Read(p.name, p.CacheKey());

@@ -11,13 +11,50 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "clock.h"
 #include "config.h"
+#include "credential.h"
+#include "deadline.h"
 #include "environment.h"
+#include "http.h"
 #include "result.h"
 #include "secret.h"
 
 namespace tokex {
+
+/// One thing a store tells about itself (SecretStore::Health), one line
+/// each: "WHAT: TEXT".
+struct StoreFact {
+  std::string what;  ///< e.g. "etcd", "fleet lock"
+  std::string text;
+};
+
+/// The fleet lock of a shared store, held until destroyed.
+class FleetLock {
+ public:
+  virtual ~FleetLock() = default;
+};
+
+/// What a store shared by several hosts (etcd) shares besides secrets:
+/// the profile's current access token, and a lock that one host at a time
+/// holds for an exchange. Errors are kStore.
+class SharedTokens {
+ public:
+  virtual ~SharedTokens() = default;
+
+  /// The access token the hosts share, when one is there and was obtained
+  /// under the same settings (Profile::SharedCacheKey).
+  virtual Result<std::optional<Credential>> ReadToken() = 0;
+
+  /// Shares `c` with the other hosts.
+  virtual Status WriteToken(const Credential& c) = 0;
+
+  /// Waits until `deadline` for the fleet lock of the profile; kNetwork
+  /// error when it is still held then, naming the holder.
+  virtual Result<std::unique_ptr<FleetLock>> Lock(const Deadline& deadline) = 0;
+};
 
 /// A place to keep a profile's secrets, each under a name such as
 /// "client-secret". Errors are kStore (kUsage for a store that cannot do
@@ -56,6 +93,16 @@ class SecretStore {
   /// A short description for messages and `tokex status`, e.g. "Secret
   /// Service keyring".
   virtual std::string Describe() const = 0;
+
+  /// The token and lock a store shared by several hosts shares with them;
+  /// nullptr for a store of this host alone.
+  virtual SharedTokens* Shared() { return nullptr; }
+
+  /// What a store that is a service of its own tells about itself, for
+  /// `tokex status` and `tokex check` (etcd: the endpoint and member that
+  /// answered, the lock's holder); empty when there is nothing to tell; an
+  /// error when it cannot be reached.
+  virtual Result<std::vector<StoreFact>> Health() { return std::vector<StoreFact>(); }
 };
 
 /// What a store may need to open: the profile (its settings), the
@@ -64,6 +111,8 @@ struct StoreContext {
   const Profile& profile;
   const Environment& env;
   const Paths& paths;
+  HttpClient* http = nullptr;  ///< for a store reached over HTTP (etcd)
+  Clock* clock = nullptr;      ///< with `http`
 };
 
 /// One row of the store registry (src/stores/store_registry.cc), matched

@@ -8,6 +8,7 @@ namespace tokex {
 std::unique_ptr<SecretStore> OpenSecretServiceStore(const StoreContext& ctx);
 std::unique_ptr<SecretStore> OpenEnvStore(const StoreContext& ctx);
 std::unique_ptr<SecretStore> OpenFileStore(const StoreContext& ctx);
+std::unique_ptr<SecretStore> OpenEtcdStore(const StoreContext& ctx);
 
 namespace {
 
@@ -15,6 +16,7 @@ constexpr std::array kFactories = {
     StoreFactory{"secret-service", OpenSecretServiceStore},
     StoreFactory{"env", OpenEnvStore},
     StoreFactory{"file", OpenFileStore},
+    StoreFactory{"etcd", OpenEtcdStore},
 };
 
 }  // namespace

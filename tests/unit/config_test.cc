@@ -116,7 +116,7 @@ TEST_CASE("config errors name file, line and key") {
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\ntimeout = 0\n") ==
         "/cfg:4: key 'timeout': expected whole seconds from 1 to 600");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = vault\n") ==
-        "/cfg:4: key 'store': unknown store 'vault': use secret-service, env or file");
+        "/cfg:4: key 'store': unknown store 'vault': use secret-service, env, file or etcd");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = flie\n") ==
         "/cfg:4: key 'store': unknown store 'flie': did you mean 'file'?");
   CHECK(ErrorOf("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nenv-name = LD_PRELOAD\n") ==
@@ -359,4 +359,61 @@ TEST_CASE("match: scheme, host and port exactly; the path in whole segments; the
   CHECK(fine->UnusableMatcher() == nullptr);
   CHECK(fine->NoMatchError("https://x.example/").message ==
         "no usable profile in /cfg matches https://x.example/: add a match for it to a profile (see tokex.conf(5))");
+}
+
+TEST_CASE("store = etcd: endpoints in order, TLS files, user, prefix, local store, lock TTL") {
+  auto c = ParseConfig(
+      "[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = etcd\n"
+      "etcd-endpoints = https://10.0.0.1:2379/  https://10.0.0.2:2379\n"
+      "etcd-ca-file = ~/ca.pem\netcd-client-cert = /c.pem\netcd-client-key = /k.pem\netcd-user = fleet\n"
+      "etcd-prefix = ci/\netcd-local-store = env\netcd-lock-ttl = 4\n",
+      "/cfg", Env());
+  REQUIRE(c.ok());
+  const tokex::Profile& p = c->profiles[0];
+  REQUIRE_FALSE(p.error);
+  REQUIRE(p.etcd);
+  CHECK(p.etcd->endpoints == std::vector<std::string>{"https://10.0.0.1:2379", "https://10.0.0.2:2379"});
+  CHECK(p.etcd->ca_file == "/home/u/ca.pem");
+  CHECK(p.etcd->client_cert == "/c.pem");
+  CHECK(p.etcd->client_key == "/k.pem");
+  CHECK(p.etcd->user == "fleet");
+  CHECK(p.etcd->prefix == "ci/");
+  CHECK(p.etcd->local_store->name == "env");
+  CHECK(p.etcd->lock_ttl == 4);
+
+  auto d = ParseConfig("[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = etcd\netcd-endpoints = https://e:2379\n",
+                       "/cfg", Env());
+  REQUIRE(d.ok());
+  REQUIRE(d->profiles[0].etcd);
+  CHECK(d->profiles[0].etcd->prefix == "tokex/");
+  CHECK(d->profiles[0].etcd->local_store->name == "secret-service");
+  CHECK(d->profiles[0].etcd->lock_ttl == 10);
+}
+
+TEST_CASE("store = etcd: what is missing, misplaced or wrong names the key") {
+  const std::string head = "[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\n";
+  CHECK(ErrorOf(head + "etcd-endpoints = https://e:2379\n") ==
+        "/cfg:4: key 'etcd-endpoints': only used with store = etcd: remove it, or set store = etcd");
+  CHECK(ErrorOf(head + "store = etcd\n") ==
+        "/cfg:1: key 'etcd-endpoints': missing: store = etcd needs the cluster's client URLs");
+  const std::string etcd = head + "store = etcd\netcd-endpoints = https://e:2379\n";
+  CHECK(ErrorOf(head + "store = etcd\netcd-endpoints = http://e:2379\n") ==
+        "/cfg:5: key 'etcd-endpoints': plain http:// is refused: use https://, or set allow-http = yes for a test server");
+  CHECK(ErrorOf(etcd + "etcd-local-store = etcd\n") ==
+        "/cfg:6: key 'etcd-local-store': 'etcd' is not a store of this host: use secret-service, env or file");
+  CHECK(ErrorOf(etcd + "etcd-client-cert = /c.pem\n") ==
+        "/cfg:6: key 'etcd-client-cert': set both etcd-client-cert and etcd-client-key, or neither");
+  CHECK(ErrorOf(etcd + "etcd-lock-ttl = 1\n") == "/cfg:6: key 'etcd-lock-ttl': expected whole seconds from 2 to 600");
+  CHECK(ErrorOf(etcd + "etcd-prefix =\n") == "/cfg:6: key 'etcd-prefix': expected a non-empty key prefix, e.g. tokex/");
+}
+
+TEST_CASE("the shared cache key leaves out what differs between the hosts of a fleet") {
+  const std::string head = "[profile \"x\"]\npreset = cisco-xdr\nclient-id = a\nstore = etcd\n";
+  auto a = ParseConfig(head + "etcd-endpoints = https://a:2379 https://b:2379\n", "/cfg", Env());
+  auto b = ParseConfig(head + "etcd-endpoints = https://b:2379 https://a:2379\netcd-local-store = env\n", "/cfg", Env());
+  auto c = ParseConfig(head + "etcd-endpoints = https://a:2379\nregion = eu\n", "/cfg", Env());
+  REQUIRE((a.ok() && b.ok() && c.ok()));
+  CHECK(a->profiles[0].SharedCacheKey() == b->profiles[0].SharedCacheKey());
+  CHECK(a->profiles[0].CacheKey() != b->profiles[0].CacheKey());
+  CHECK(a->profiles[0].SharedCacheKey() != c->profiles[0].SharedCacheKey());
 }

@@ -109,3 +109,50 @@ TEST_CASE("HMAC-SHA-256 with an empty key and empty data") {
   REQUIRE(mac.ok());
   CHECK(Hex(*mac) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
+
+TEST_CASE("base64 with padding: RFC 4648 vectors; url alphabet, bad padding and lengths refused") {
+  std::string out = "unchanged";
+  for (auto [text, plain] : {std::pair{"", ""}, std::pair{"Zg==", "f"}, std::pair{"Zm8=", "fo"},
+                             std::pair{"Zm9vYmFy", "foobar"}, std::pair{"+/8=", "\xfb\xff"}}) {
+    REQUIRE(tokex::DecodeBase64(text, &out));
+    CHECK(out == plain);
+  }
+  out = "unchanged";
+  for (const char* bad : {"Zg", "Zg=", "-_8=", "Zm9v=Zm8=", "Z===", "Zm9v YmFy"}) {
+    CHECK_FALSE(tokex::DecodeBase64(bad, &out));
+    CHECK(out == "unchanged");
+  }
+}
+
+TEST_CASE("AES-256-GCM: a NIST vector, and what opens only with the same key, nonce and associated data") {
+  // The GCM specification's test case 16 (AES-256, 60-byte plaintext, 20-byte AAD).
+  std::string key_hex = "feffe9928665731c6d6a8f9467308308feffe9928665731c6d6a8f9467308308";
+  auto unhex = [](std::string_view hex) {
+    std::string out;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+    return out;
+  };
+  tokex::Secret key(unhex(key_hex));
+  std::string nonce = unhex("cafebabefacedbaddecaf888");
+  std::string aad = unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2");
+  std::string plain = unhex(
+      "d9313225f88406e5a55909c5aff5269a86a7a9531534f7da2e4c303d8a318a721c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39");
+  auto sealed = tokex::SealAesGcm(key, nonce, aad, plain);
+  REQUIRE(sealed.ok());
+  CHECK(Hex(*sealed) ==
+        "522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
+        "76fc6ece0f4e1768cddf8853bb2d551b");
+  auto opened = tokex::OpenAesGcm(key, nonce, aad, *sealed);
+  REQUIRE(opened);
+  CHECK(opened->view() == plain);
+
+  tokex::Secret other(unhex("00" + key_hex.substr(2)));
+  CHECK_FALSE(tokex::OpenAesGcm(other, nonce, aad, *sealed));
+  CHECK_FALSE(tokex::OpenAesGcm(key, unhex("cafebabefacedbaddecaf889"), aad, *sealed));
+  CHECK_FALSE(tokex::OpenAesGcm(key, nonce, aad + "x", *sealed));
+  std::string flipped = *sealed;
+  flipped[3] ^= 1;
+  CHECK_FALSE(tokex::OpenAesGcm(key, nonce, aad, flipped));
+  CHECK_FALSE(tokex::OpenAesGcm(key, nonce, aad, sealed->substr(0, 15)));
+  CHECK_FALSE(tokex::SealAesGcm(tokex::Secret("short"), nonce, aad, plain).ok());
+}
