@@ -180,6 +180,21 @@ def case_xdr_secret_in_etcd_curl(fx):
     check(s["token_requests"] == 1 and s["tokens_issued"] == 1, f"unexpected stats {s}")
 
 
+def case_local_secrets_stay_local(fx):
+    """etcd-key and etcd-password are the host's: its keyring holds them,
+    etcd never does, and what secret set says of them is true."""
+    e = start_etcd(fx)
+    xdr = start_xdr_emulator(fx)
+    fx.write_config(config_text(fx, xdr, f"    timeout = {TIMEOUT}\n" + etcd_lines(e)))
+    for name, value in (("etcd-key", new_etcd_key()), ("etcd-password", "a-local-etcd-password")):
+        p = fx.run("secret", "set", "xdr", name, stdin=value + "\n", check_rc=0)
+        lookup = subprocess.run(["secret-tool", "lookup", "profile", "xdr", "name", name], capture_output=True,
+                                text=True, timeout=30)
+        check(lookup.stdout == value, f"{name} is not in the host's keyring")
+        check(e.keys("") == [], f"{name} went to etcd: {e.keys('')}")
+        check("etcd cluster" not in p.stderr, f"secret set says {name} went where it did not: {p.stderr.strip()!r}")
+
+
 def case_xdr_secret_rm(fx):
     e = start_etcd(fx)
     xdr, _ = setup_xdr(fx, e)
@@ -273,6 +288,20 @@ def case_mdr_changed_behind_its_back_is_not_overwritten(fx):
 
 # Failures.
 
+def case_no_cache_exchanges_despite_shared_token(fx):
+    """tokex(1): --no-cache "Neither read nor write the token cache: always
+    run the exchange". The token etcd shares is that profile's cache too:
+    a caller that wants a new token (the shared one was revoked) gets one."""
+    e = start_etcd(fx)
+    xdr, _ = setup_xdr(fx, e)
+    store_xdr_secret(fx)
+    first = fx.run("token", "xdr", check_rc=0).stdout
+    again = fx.run("token", "xdr", "--no-cache", check_rc=0).stdout
+    s = xdr_stats(fx, xdr)
+    check(s["token_requests"] == 2 and again != first,
+          f"--no-cache answered the token etcd shares instead of exchanging ({s['token_requests']} exchanges)")
+
+
 def case_wrong_etcd_key(fx):
     e = start_etcd(fx)
     xdr, _ = setup_xdr(fx, e)
@@ -290,17 +319,25 @@ def case_no_etcd_key(fx):
     p = fx.run("secret", "set", "xdr", "client-secret", stdin=SECRET + "\n", check_rc=3)
     one_line(p, "xdr", "etcd-key", "tokex secret set xdr etcd-key")
     check(e.keys(PREFIX) == [], f"something was written without a key: {e.keys(PREFIX)}")
+    # A host without the key, where another host stored the secret.
+    fx.run("secret", "set", "xdr", "etcd-key", stdin=new_etcd_key() + "\n", check_rc=0)
+    store_xdr_secret(fx)
+    fx.run("secret", "rm", "xdr", "etcd-key", check_rc=0)
+    sealed(e, f"{PREFIX}xdr/secret/client-secret")
     p = fx.run("token", "xdr", check_rc=3)
     one_line(p, "xdr", "etcd-key", "tokex secret set xdr etcd-key")
+    check(xdr_stats(fx, xdr)["token_requests"] == 0, "an exchange ran without the etcd-key")
 
 
 def case_no_etcd_key_in_env(fx):
     e = start_etcd(fx)
-    xdr = start_xdr_emulator(fx)
-    fx.write_config(config_text(fx, xdr, f"    timeout = {TIMEOUT}\n" + etcd_lines(e)
-                                + "    etcd-local-store = env\n"))
+    xdr, key = setup_xdr(fx, e)
+    store_xdr_secret(fx)
+    fx.write_config(fx.config.read_text() + "    etcd-local-store = env\n")
     p = fx.run("token", "xdr", check_rc=3)
     one_line(p, "xdr", "TOKEX_XDR_ETCD_KEY")
+    check(xdr_stats(fx, xdr)["token_requests"] == 0, "an exchange ran without the etcd-key")
+    fx.run("token", "xdr", env={"TOKEX_XDR_ETCD_KEY": key}, check_rc=0)
 
 
 def case_etcd_down(fx):
@@ -314,6 +351,19 @@ def case_etcd_down(fx):
     check(took < TIMEOUT + SLACK, f"tokex took {took:.1f} s with etcd down (timeout {TIMEOUT})")
     one_line(p, "xdr", e.endpoints[0])
     check(xdr_stats(fx, xdr)["token_requests"] == 0, "an exchange ran without its secret")
+
+
+def case_failover_to_next_endpoint(fx):
+    e = start_etcd(fx)
+    dead = f"https://127.0.0.1:{etcd_lib.free_port()}"  # nobody listens there
+    xdr, _ = setup_xdr(fx, e, endpoints=[dead] + e.endpoints)
+    store_xdr_secret(fx)
+    cfg = fx.run("curl", "xdr", check_rc=0).stdout
+    check(curl_xdr(fx, xdr, cfg).stdout == "200", "the token got through the second endpoint fails")
+    sealed(e, f"{PREFIX}xdr/token")
+    p = fx.run("status", "xdr", check_rc=0)
+    check(any(e.endpoints[0] in l and "member" in l for l in p.stdout.splitlines()),
+          f"status does not name the endpoint that answered: {p.stdout!r}")
 
 
 def case_etcd_wrong_ca_refused(fx):
@@ -400,8 +450,10 @@ def case_no_secret_in_plaintext_in_etcd(fx):
     fx.run("secret", "set", "mdr", "etcd-key", stdin=mdr_key + "\n", check_rc=0)
     first = out.read_text().strip()
     fx.run("secret", "set", "mdr", "refresh-token", stdin=first + "\n", check_rc=0)
-    mdr_tokens = [fx.run("token", "mdr", check_rc=0).stdout.strip(),
-                  fx.run("token", "mdr", "--no-cache", check_rc=0).stdout.strip()]
+    mdr_tokens = [fx.run("token", "mdr", check_rc=0).stdout.strip()]
+    fx.run("forget", "mdr", check_rc=0)
+    e.delete(f"{PREFIX}mdr/token")
+    mdr_tokens.append(fx.run("token", "mdr", check_rc=0).stdout.strip())
     check(mdr_stats(fx, mdr)["rotations"] == 2, "the MDR profile did not rotate twice")
     secrets = {"the client secret": SECRET, "xdr's etcd-key": xdr_key, "mdr's etcd-key": mdr_key,
                "xdr's access token": xdr_token, "the first refresh token": first}

@@ -7,6 +7,7 @@
     c.put(k, v) / c.get(k) / c.keys(prefix) / c.items(prefix) / c.delete(k)
     c.etcdctl(*args)   -> CompletedProcess of etcdctl against the cluster
     c.kill(i)          -> SIGKILL member i;  c.close() stops all, removes dirs
+    c.leader()         -> the index of the member that leads now
 
 `/usr/bin/etcd` (Debian's etcd-server 3.4) runs on 127.0.0.1 only, on free
 ports, in `workdir/etcd-N/` (its data dir and its log, `member-I.log`, kept
@@ -279,6 +280,17 @@ class Etcd:
         """The mod_revision of `key`, or None."""
         kvs = self.call("kv/range", {"key": b64(key)}).get("kvs", [])
         return int(kvs[0]["mod_revision"]) if kvs else None
+
+    def leader(self):
+        """The index of the member that leads the cluster now, or None."""
+        for m in self.alive_members():
+            try:
+                status = self._request(m, "POST", "/v3/maintenance/status", {}, 2)
+            except (OSError, ValueError, EtcdError):
+                continue
+            if status.get("leader") and status.get("leader") == status.get("header", {}).get("member_id"):
+                return m.index
+        return None
 
     def _enable_auth(self):
         pw = self.tokex_password or "tokex_password-" + base64.b16encode(os.urandom(6)).decode().lower()
