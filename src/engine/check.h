@@ -24,7 +24,7 @@ enum class CheckLevel { kOk, kWarn, kFail, kSkip };
 /// One line of tokex check: "PROFILE: LEVEL STEP: TEXT".
 struct CheckLine {
   CheckLevel level = CheckLevel::kOk;
-  std::string step;  ///< config, store, secret NAME, dns, connect, tls, clock or exchange
+  std::string step;  ///< config, store (and what it tells: etcd, ...), secret NAME, dns, connect, tls, clock or exchange
   std::string text;  ///< what was found; for warn and fail, ending in what to do
 };
 

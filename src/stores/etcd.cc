@@ -242,8 +242,8 @@ void Revoke(EtcdClient& client, int64_t lease, Clock& clock) {
   (void)client.Call("/v3/lease/revoke", EtcdLeaseRequest(lease), Deadline{clock.Monotonic() + kCleanupSeconds});
 }
 
-// The fleet lock while held: the keepalive runs; released by revoking
-// the lease, which deletes the lock and holder keys with it.
+// The fleet lock's lease, from its grant until the lock is released: the
+// keepalive runs; revoking the lease deletes the lock and holder keys.
 class EtcdFleetLock : public FleetLock {
  public:
   EtcdFleetLock(EtcdClient& client, Clock& clock, int64_t lease, double ttl)
@@ -370,10 +370,14 @@ class EtcdStore : public SecretStore, public SharedTokens {
     if (!granted) return granted.error();
     Result<EtcdLease> lease = ParseEtcdLease(granted->body);
     if (!lease) return lease.error();
+    // The lease is kept alive from now on: etcd 3.4 does not keep a
+    // waiter's lease alive, and a waiter whose lease expired would still
+    // be told it holds the lock once the holder before it goes.
+    auto held = std::make_unique<EtcdFleetLock>(client_, clock_, lease->id, static_cast<double>(p_.etcd->lock_ttl));
     Result<HttpResponse> locked = client_.Call("/v3/lock/lock", EtcdLockRequest(base_ + "lock", lease->id), deadline);
     Result<std::string> key = locked ? ParseEtcdLock(locked->body) : Result<std::string>(locked.error());
     if (!key) {
-      Revoke(client_, lease->id, clock_);
+      held.reset();  // revokes the lease, which takes the waiter's key with it
       if (key.error().kind != ErrorKind::kNetwork) return key.error();
       Result<std::string> holder = Holder(Deadline{clock_.Monotonic() + kCleanupSeconds});
       return MakeError(ErrorKind::kNetwork,
@@ -382,7 +386,6 @@ class EtcdStore : public SecretStore, public SharedTokens {
                            " after waiting " + std::to_string(p_.timeout) +
                            " s: another host is exchanging; try again, or raise timeout");
     }
-    auto held = std::make_unique<EtcdFleetLock>(client_, clock_, lease->id, static_cast<double>(p_.etcd->lock_ttl));
     // Who holds it, for tokex status; on the lease, so it goes with it.
     char host[256] = "";
     (void)gethostname(host, sizeof host - 1);
@@ -409,11 +412,11 @@ class EtcdStore : public SecretStore, public SharedTokens {
       return "id " + std::to_string(id);
     };
     std::vector<StoreFact> out;
-    out.emplace_back("etcd", answered + " answered: member " + name(status->header.member_id) + ", etcd " +
-                                 status->version + ", leader " + (status->leader == 0 ? "none" : name(status->leader)));
+    out.push_back({"etcd", answered + " answered: member " + name(status->header.member_id) + ", etcd " +
+                                 status->version + ", leader " + (status->leader == 0 ? "none" : name(status->leader))});
     Result<std::string> holder = Holder();
     if (!holder) return holder.error();
-    out.emplace_back("fleet lock", holder->empty() ? "free" : "held by " + *holder);
+    out.push_back({"fleet lock", holder->empty() ? "free" : "held by " + *holder});
     Result<std::optional<Credential>> shared = ReadToken();
     if (!shared) return shared.error();
     int64_t now = clock_.Now();
@@ -421,7 +424,7 @@ class EtcdStore : public SecretStore, public SharedTokens {
     if (shared->has_value())
       token = (*shared)->expires_at > now ? "expires in " + HumanDuration((*shared)->expires_at - now)
                                           : "expired " + HumanDuration(now - (*shared)->expires_at) + " ago";
-    out.emplace_back("shared token", token);
+    out.push_back({"shared token", token});
     return out;
   }
 

@@ -262,15 +262,16 @@ Result<EtcdRange> ParseEtcdRange(std::string_view body) {
 Result<bool> ParseEtcdTxn(std::string_view body, EtcdRange* read) {
   Result<rapidjson::Document> doc = Parse(body);
   if (!doc) return doc.error();
-  Result<EtcdHeader> header = HeaderOf(*doc);
+  const rapidjson::Value& d = *doc;
+  Result<EtcdHeader> header = HeaderOf(d);
   if (!header) return header.error();
-  auto succeeded = doc->FindMember("succeeded");
-  bool ok = succeeded != doc->MemberEnd() && succeeded->value.IsBool() && succeeded->value.GetBool();
-  if (succeeded != doc->MemberEnd() && !succeeded->value.IsBool()) return Malformed("succeeded is not true or false");
+  auto succeeded = d.FindMember("succeeded");
+  bool ok = succeeded != d.MemberEnd() && succeeded->value.IsBool() && succeeded->value.GetBool();
+  if (succeeded != d.MemberEnd() && !succeeded->value.IsBool()) return Malformed("succeeded is not true or false");
   if (ok) return true;
   *read = EtcdRange{*header, {}};
-  auto responses = doc->FindMember("responses");
-  if (responses == doc->MemberEnd()) return false;
+  auto responses = d.FindMember("responses");
+  if (responses == d.MemberEnd()) return false;
   if (!responses->value.IsArray()) return Malformed("responses is not a list");
   for (const rapidjson::Value& r : responses->value.GetArray()) {
     if (!r.IsObject()) return Malformed("a response is not an object");
@@ -293,8 +294,9 @@ Result<EtcdLease> ParseEtcdLease(std::string_view body) {
   Result<rapidjson::Document> doc = Parse(body);
   if (!doc) return doc.error();
   // A keepalive's answer comes wrapped in "result" (a stream's message).
-  const rapidjson::Value* obj = &*doc;
-  if (auto r = doc->FindMember("result"); r != doc->MemberEnd() && r->value.IsObject()) obj = &r->value;
+  const rapidjson::Value& d = *doc;
+  const rapidjson::Value* obj = &d;
+  if (auto r = d.FindMember("result"); r != d.MemberEnd() && r->value.IsObject()) obj = &r->value;
   std::optional<int64_t> id = Int64Member(*obj, "ID");
   std::optional<int64_t> ttl = Int64Member(*obj, "TTL");
   if (!id || !ttl || *id == 0) return Malformed("a lease without ID or TTL");
@@ -331,8 +333,9 @@ Result<std::vector<EtcdMember>> ParseEtcdMembers(std::string_view body) {
   Result<rapidjson::Document> doc = Parse(body);
   if (!doc) return doc.error();
   std::vector<EtcdMember> out;
-  auto members = doc->FindMember("members");
-  if (members == doc->MemberEnd()) return out;
+  const rapidjson::Value& d = *doc;
+  auto members = d.FindMember("members");
+  if (members == d.MemberEnd()) return out;
   if (!members->value.IsArray()) return Malformed("members is not a list");
   for (const rapidjson::Value& m : members->value.GetArray()) {
     std::optional<uint64_t> id = Uint64Member(m, "ID");
