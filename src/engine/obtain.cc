@@ -44,10 +44,11 @@ bool WillDo(const Credential& c, const Profile& p, const ObtainOptions& options,
 Result<Credential> FleetExchange(ExchangeContext& ctx, SharedTokens& fleet, ExchangeFn exchange,
                                  const ObtainOptions& options, int64_t start, EngineDeps& deps) {
   const Profile& p = ctx.profile;
-  // The shared token, when it will do; nullopt when it won't (or with
-  // force, which must prove its own exchange).
+  // The shared token, when it will do; nullopt when it won't, and with
+  // force (which must prove its own exchange) or without the cache (the
+  // shared token is the fleet's cache).
   auto shared = [&](bool after_wait) -> Result<std::optional<Credential>> {
-    if (options.force) return std::optional<Credential>();
+    if (options.force || !options.use_cache) return std::optional<Credential>();
     Result<std::optional<Credential>> c = fleet.ReadToken();
     if (!c || !c->has_value()) return c;
     int64_t now = deps.clock.Now();
@@ -67,7 +68,7 @@ Result<Credential> FleetExchange(ExchangeContext& ctx, SharedTokens& fleet, Exch
   if (!found) return InProfile(found.error(), p.name);
   if (found->has_value()) return std::move(**found);
   Result<Credential> c = LoggedExchange(ctx, exchange);
-  if (c) {
+  if (c && options.use_cache) {
     if (Status s = fleet.WriteToken(*c); !s)
       deps.log.Notice(p.name, "warning: token not shared with the fleet: " + s.error().message);
     return c;

@@ -137,6 +137,8 @@ class ForwardingStore : public SecretStore {
   Status Remove(std::string_view p, std::string_view n) override { return t_.Remove(p, n); }
   Result<bool> Has(std::string_view p, std::string_view n) override { return t_.Has(p, n); }
   std::string Describe() const override { return t_.Describe(); }
+  SharedTokens* Shared() override { return t_.Shared(); }
+  Result<std::vector<StoreFact>> Health() override { return t_.Health(); }
 
  private:
   SecretStore& t_;
