@@ -174,6 +174,7 @@ class Fleet:
         kept = [str(p) for h in self.hosts for p in h.kept_refresh_tokens()]
         check(not kept, f"hosts kept refresh tokens aside: {kept}")
         check(self.etcd.keys(f"{PREFIX}{PROFILE}/lock/") == [], "a fleet lock is still held")
+        check(self.etcd.get(f"{PREFIX}{PROFILE}/holder") is None, "a lock holder is still named")
 
 
 def case_twenty_expiries_one_exchange_each(fx):
