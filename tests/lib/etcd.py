@@ -50,6 +50,7 @@ ETCDCTL = "/usr/bin/etcdctl"
 START_WAIT = 30      # seconds for the members to elect a leader and answer
 HTTP_TIMEOUT = 10    # seconds for one request to the JSON gateway
 STOP_WAIT = 5        # seconds for a member to end after SIGTERM
+PORT_ATTEMPTS = 3    # starts on fresh ports when one was taken meanwhile
 ROOT_PASSWORD = "root-pw-" + base64.b16encode(os.urandom(8)).decode().lower()
 
 
@@ -123,10 +124,22 @@ class Etcd:
         try:
             self.server = pki_lib.make_cert(self.pki_dir, "etcd-server", "127.0.0.1", server=True, client=True)
             self.admin_cert = pki_lib.make_cert(self.pki_dir, "etcd-admin", None, server=False, client=True)
-            self.members = [Member(i, self.dir) for i in range(members)]
-            for m in self.members:
-                self._start(m)
-            self.wait_healthy()
+            for attempt in range(PORT_ATTEMPTS):
+                self.members = [Member(i, self.dir) for i in range(members)]
+                for m in self.members:
+                    self._start(m)
+                try:
+                    self.wait_healthy()
+                    break
+                except EtcdError:
+                    # A port free_port() found was taken before etcd bound
+                    # it (tests run in parallel): again, on other ports.
+                    if attempt + 1 == PORT_ATTEMPTS or "address already in use" not in self.logs(1000):
+                        raise
+                    self.stop()
+                    for m in self.members:
+                        shutil.rmtree(m.data, ignore_errors=True)
+                        m.log_path.unlink(missing_ok=True)
             if auth:
                 self._enable_auth()
         except BaseException:
