@@ -78,7 +78,11 @@ class EtcdClient {
       Deadline until = wait_until ? *wait_until : deadline_;
       double left = until.Remaining(clock_.Monotonic());
       if (left <= 0) break;
-      HttpInspection i = http_.Inspect(Request(endpoint, path, body, left));
+      // A member that accepts but does not answer (cut off from the
+      // others, it cannot serve a linearizable read) leaves time for the
+      // ones after it; a lock waits as long as it may.
+      double share = wait_until ? left : left / static_cast<double>(e_.endpoints.size() - tried);
+      HttpInspection i = http_.Inspect(Request(endpoint, path, body, share));
       if (i.response && i.response->status == 401 && !e_.user.empty() && !reauthenticated_) {
         // A token expires (etcd's --auth-token-ttl): sign in again, once.
         reauthenticated_ = true;
@@ -93,12 +97,20 @@ class EtcdClient {
       std::string why = i.response ? "HTTP " + std::to_string(i.response->status) + Said(*i.response) : i.reason;
       failures += (failures.empty() ? "" : "; ") + endpoint + ": " + why;
       tls_failed_ = tls_failed_ || (i.error && i.failed_at == HttpStage::kTls);
+      // With TLS 1.3 a server that wants a client certificate (or another
+      // one) says so after the handshake: an alert on the first read, or
+      // the connection closed before the request could be sent.
+      for (std::string_view sign : {"bad certificate", "certificate required", "getpeername"})
+        cert_refused_ = cert_refused_ || (i.error && i.reason.find(sign) != std::string::npos);
       current_ = (current_ + 1) % e_.endpoints.size();
     }
     if (failures.empty()) failures = "no time left within timeout = " + std::to_string(p_.timeout);
-    std::string fix = tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
-                                    "and etcd-client-key when etcd asks for one)"
-                                  : "check etcd-endpoints and that etcd is running";
+    std::string fix = cert_refused_ ? "etcd ended the TLS connection, as it does when it wants a client certificate "
+                                      "it trusts: set etcd-client-cert and etcd-client-key to one issued by etcd's "
+                                      "--trusted-ca-file, or see etcd's log"
+                      : tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
+                                      "and etcd-client-key when etcd asks for one)"
+                                    : "check etcd-endpoints and that etcd is running";
     return MakeError(ErrorKind::kStore, "cannot reach etcd (" + Printable(failures, 400) + "): " + fix);
   }
 
@@ -197,6 +209,7 @@ class EtcdClient {
   std::string token_;
   bool reauthenticated_ = false;
   bool tls_failed_ = false;
+  bool cert_refused_ = false;
 };
 
 // Renews a lease every third of its TTL until stopped, beside the
