@@ -12,7 +12,12 @@ private D-Bus session and gnome-keyring). One run measures, side by side:
   against the Cisco XDR emulator) against its irreducible parts, run in
   turn with it: curl making the same POST and `secret-tool lookup` of the
   same secret;
-- 100 cold parallel callers of `tokex token`: wall time and exchanges.
+- 100 cold parallel callers of `tokex token`: wall time and exchanges;
+- a fleet (`store = etcd`): 9 hosts, 3 per member of a three-member etcd
+  cluster on loopback (tests/lib/etcd.py), each with its own directories,
+  started at once after each of FLEET_ROUNDS forced expiries against the
+  Kaspersky MDR emulator: exchanges per expiry, and p50/p99 of each host's
+  wait (start to exit).
 
 Prints a table. Exit status 1 when a tokex hit costs more than 1.5x the
 do-nothing binary or a measurement could not run; a peer that is not
@@ -30,13 +35,14 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tests" / "integration"))
 
-from harness import Fixture  # noqa: E402
+from harness import Failure, Fixture  # noqa: E402
 from xdr_fixture import CLIENT_ID, SECRET, start_xdr, stats  # noqa: E402
 
 HIT_RUNS = int(os.environ.get("TOKEX_BENCH_RUNS", "400"))
 MISS_RUNS = int(os.environ.get("TOKEX_BENCH_MISS_RUNS", "40"))
 PARALLEL = 100
 PARALLEL_ROUNDS = int(os.environ.get("TOKEX_BENCH_PARALLEL_ROUNDS", "3"))
+FLEET_ROUNDS = int(os.environ.get("TOKEX_BENCH_FLEET_ROUNDS", "10"))
 HIT_BUDGET = 1.5
 MISS_BUDGET = 1.0  # times the sum of curl and secret-tool (reported, not enforced)
 
@@ -137,6 +143,36 @@ def parallel_round(fx, cache_file):
     return wall, stats(fx, xdr)["token_requests"] - before, len({o[0] for o in outs})
 
 
+def percentile(values, p):
+    """The nearest-rank p-th percentile of `values`."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * p // 100) - 1)]
+
+
+def fleet_line():
+    """The fleet line: FLEET_ROUNDS forced expiries of 9 hosts on a
+    three-member etcd cluster, in a fixture of its own."""
+    if not os.access("/usr/bin/etcd", os.X_OK):
+        return "fleet (store = etcd): not measured: /usr/bin/etcd is not installed (etcd-server)"
+    from fleet_test import Fleet  # tests/integration, on the path
+    fx = Fixture()
+    try:
+        fleet = Fleet(fx)
+        exchanges, waits = [], []
+        for n in range(FLEET_ROUNDS):
+            results, before, after = fleet.round()
+            fleet.check_round(n + 1, results, before, after, exchanges=after["rotations"] - before["rotations"])
+            exchanges.append(after["rotations"] - before["rotations"])
+            waits += [took for *_, took in results]
+        fx.hygiene.report()
+    finally:
+        fx.close()
+    return (f"fleet (store = etcd): {len(fleet.hosts)} concurrent hosts on a {len(fleet.etcd.members)}-member "
+            f"cluster, {FLEET_ROUNDS} forced expiries: exchanges per expiry "
+            f"{', '.join(map(str, exchanges))}; wait p50 {percentile(waits, 50) * 1000:.0f} ms, "
+            f"p99 {percentile(waits, 99) * 1000:.0f} ms (max {max(waits) * 1000:.0f} ms)")
+
+
 def fmt_ms(us):
     return f"{us / 1000:.2f}"
 
@@ -231,10 +267,15 @@ def main():
         print(f"peak RSS: hit {results[1][3]} KiB, {results[1][3] - results[0][3]:+d} KiB over the do-nothing "
               f"binary; miss {miss[0][3]} KiB (front and engine; largest run {miss[0][4]} KiB)")
         print(f"exchanges during the hits: {hit_exchanges}")
-    except RuntimeError as e:
+    except (RuntimeError, Failure) as e:
         failures.append(str(e))
     finally:
         fx.close()
+    try:
+        print()
+        print(fleet_line())
+    except (RuntimeError, Failure, OSError) as e:
+        failures.append(f"fleet: {e}")
     for f in failures:
         print(f"FAIL: {f}")
     return 1 if failures else 0

@@ -6,6 +6,13 @@ the server certificate it signs has subjectAltName IP:127.0.0.1 and
 DNS:localhost and the serverAuth extended key usage. Keys are EC P-256 and
 mode 0600, everything is valid for `days` (default one day). As a script:
 `python3 tests/lib/pki.py DIR` prints that dict as JSON.
+
+make_cert(directory, name, cn, server=..., client=...) -> {"cert", "key"}
+signs one more certificate with the CA make_pki left in `directory`: for
+a service that is a TLS server and a client of itself at once (etcd's
+JSON gateway dials its own gRPC listener with its server certificate), or
+a client certificate (with `cn` None, its subject has no CN: etcd's
+JSON gateway refuses a client certificate with a CN once auth is on).
 """
 
 import json
@@ -75,6 +82,24 @@ def make_pki(directory, days=1):
     for cert in ("ca.crt", "server.crt"):
         os.chmod(d / cert, 0o644)
     return {"ca": str(d / "ca.crt"), "cert": str(d / "server.crt"), "key": str(d / "server.key")}
+
+
+def make_cert(directory, name, cn, server=True, client=False, days=1):
+    d = pathlib.Path(directory)
+    usages = ", ".join(u for u, on in (("serverAuth", server), ("clientAuth", client)) if on)
+    san = "subjectAltName = IP:127.0.0.1, DNS:localhost\n" if server else ""
+    subject = f"CN = {cn}" if cn else "O = tokex test client"
+    (d / f"{name}-req.cnf").write_text(f"[req]\nprompt = no\ndistinguished_name = dn\n[dn]\n{subject}\n")
+    (d / f"{name}.ext").write_text("basicConstraints = critical, CA:FALSE\n"
+                                   "keyUsage = critical, digitalSignature\n"
+                                   f"extendedKeyUsage = {usages}\n{san}"
+                                   "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n")
+    _new_key(f"{name}.key", d)
+    _openssl("req", "-new", "-config", f"{name}-req.cnf", "-key", f"{name}.key", "-out", f"{name}.csr", cwd=d)
+    _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+             "-out", f"{name}.crt", "-days", str(days), "-extfile", f"{name}.ext", cwd=d)
+    os.chmod(d / f"{name}.crt", 0o644)
+    return {"cert": str(d / f"{name}.crt"), "key": str(d / f"{name}.key")}
 
 
 if __name__ == "__main__":
