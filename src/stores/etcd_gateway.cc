@@ -24,6 +24,17 @@ std::string Take(rapidjson::StringBuffer& sb) {
   return out;
 }
 
+// A JSON object whose members `fill` writes.
+template <typename Fill>
+std::string Object(Fill fill) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  fill(w);
+  w.EndObject();
+  return Take(sb);
+}
+
 void Base64Member(Writer& w, const char* name, std::string_view bytes) {
   std::string b64 = Base64(bytes);
   w.Key(name);
@@ -143,114 +154,84 @@ Result<EtcdRange> RangeOf(const rapidjson::Value& obj, bool need_header) {
 }  // namespace
 
 std::string EtcdRangeRequest(std::string_view key, bool prefix) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  RangeMembers(w, key, prefix);
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    RangeMembers(w, key, prefix);
+  });
 }
 
 std::string EtcdPutRequest(std::string_view key, std::string_view value, int64_t lease) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  Base64Member(w, "key", key);
-  Base64Member(w, "value", value);
-  if (lease != 0) NumberMember(w, "lease", lease);
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    Base64Member(w, "key", key);
+    Base64Member(w, "value", value);
+    if (lease != 0) NumberMember(w, "lease", lease);
+  });
 }
 
 std::string EtcdCompareAndPutRequest(std::string_view key, std::string_view value, int64_t mod_revision) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("compare");
-  w.StartArray();
-  w.StartObject();
-  Base64Member(w, "key", key);
-  w.Key("result");
-  w.String("EQUAL");
-  // A key that does not exist has version 0; one that does, the revision
-  // of its last change.
-  w.Key("target");
-  w.String(mod_revision == 0 ? "VERSION" : "MOD");
-  NumberMember(w, mod_revision == 0 ? "version" : "mod_revision", mod_revision);
-  w.EndObject();
-  w.EndArray();
-  w.Key("success");
-  w.StartArray();
-  w.StartObject();
-  w.Key("request_put");
-  w.StartObject();
-  Base64Member(w, "key", key);
-  Base64Member(w, "value", value);
-  w.EndObject();
-  w.EndObject();
-  w.EndArray();
-  w.Key("failure");
-  w.StartArray();
-  w.StartObject();
-  w.Key("request_range");
-  w.StartObject();
-  RangeMembers(w, key, false);
-  w.EndObject();
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    w.Key("compare");
+    w.StartArray();
+    w.StartObject();
+    Base64Member(w, "key", key);
+    w.Key("result");
+    w.String("EQUAL");
+    // A key that does not exist has version 0; one that does, the revision
+    // of its last change.
+    w.Key("target");
+    w.String(mod_revision == 0 ? "VERSION" : "MOD");
+    NumberMember(w, mod_revision == 0 ? "version" : "mod_revision", mod_revision);
+    w.EndObject();
+    w.EndArray();
+    w.Key("success");
+    w.StartArray();
+    w.StartObject();
+    w.Key("request_put");
+    w.StartObject();
+    Base64Member(w, "key", key);
+    Base64Member(w, "value", value);
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+    w.Key("failure");
+    w.StartArray();
+    w.StartObject();
+    w.Key("request_range");
+    w.StartObject();
+    RangeMembers(w, key, false);
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+  });
 }
 
 std::string EtcdDeleteRequest(std::string_view key) { return EtcdRangeRequest(key, false); }
 
 std::string EtcdLeaseGrantRequest(int64_t ttl) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  NumberMember(w, "TTL", ttl);
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    NumberMember(w, "TTL", ttl);
+  });
 }
 
 std::string EtcdLeaseRequest(int64_t id) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  NumberMember(w, "ID", id);
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    NumberMember(w, "ID", id);
+  });
 }
 
 std::string EtcdLockRequest(std::string_view name, int64_t lease) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  Base64Member(w, "name", name);
-  NumberMember(w, "lease", lease);
-  w.EndObject();
-  return Take(sb);
-}
-
-std::string EtcdUnlockRequest(std::string_view key) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  Base64Member(w, "key", key);
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    Base64Member(w, "name", name);
+    NumberMember(w, "lease", lease);
+  });
 }
 
 std::string EtcdAuthRequest(std::string_view user, const Secret& password) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  w.Key("name");
-  w.String(user.data(), static_cast<rapidjson::SizeType>(user.size()));
-  w.Key("password");
-  w.String(password.view().data(), static_cast<rapidjson::SizeType>(password.size()));
-  w.EndObject();
-  return Take(sb);
+  return Object([&](Writer& w) {
+    w.Key("name");
+    w.String(user.data(), static_cast<rapidjson::SizeType>(user.size()));
+    w.Key("password");
+    w.String(password.view().data(), static_cast<rapidjson::SizeType>(password.size()));
+  });
 }
 
 Result<EtcdRange> ParseEtcdRange(std::string_view body) {

@@ -72,9 +72,6 @@ std::string EtcdLeaseRequest(int64_t id);
 /// The lock called `name`, held with `lease`.
 std::string EtcdLockRequest(std::string_view name, int64_t lease);
 
-/// Releases the lock whose holder key is `key`.
-std::string EtcdUnlockRequest(std::string_view key);
-
 /// A sign-in as `user` with `password`; the caller wipes the body.
 std::string EtcdAuthRequest(std::string_view user, const Secret& password);
 
