@@ -77,6 +77,7 @@ class EtcdClient {
       const std::string& endpoint = e_.endpoints[current_];
       Deadline until = wait_until ? *wait_until : deadline_;
       double left = until.Remaining(clock_.Monotonic());
+      if (left <= 0 && wait_until) return MakeError(ErrorKind::kNetwork, "timed out");
       if (left <= 0) break;
       // A member that accepts but does not answer (cut off from the
       // others, it cannot serve a linearizable read) leaves time for the
@@ -383,33 +384,16 @@ class EtcdStore : public SecretStore, public SharedTokens {
   }
 
   Result<std::unique_ptr<FleetLock>> Lock(const Deadline& deadline) override {
-    Result<HttpResponse> granted = client_.Call("/v3/lease/grant", EtcdLeaseGrantRequest(p_.etcd->lock_ttl));
-    if (!granted) return granted.error();
-    Result<EtcdLease> lease = ParseEtcdLease(granted->body);
-    if (!lease) return lease.error();
-    // The lease is kept alive from now on: etcd 3.4 does not keep a
-    // waiter's lease alive, and a waiter whose lease expired would still
-    // be told it holds the lock once the holder before it goes.
-    auto held = std::make_unique<EtcdFleetLock>(client_, clock_, lease->id, static_cast<double>(p_.etcd->lock_ttl));
-    Result<HttpResponse> locked = client_.Call("/v3/lock/lock", EtcdLockRequest(base_ + "lock", lease->id), deadline);
-    Result<std::string> key = locked ? ParseEtcdLock(locked->body) : Result<std::string>(locked.error());
-    if (!key) {
-      held.reset();  // revokes the lease, which takes the waiter's key with it
-      if (key.error().kind != ErrorKind::kNetwork) return key.error();
-      Result<std::string> holder = Holder(Deadline{clock_.Monotonic() + kCleanupSeconds});
-      return MakeError(ErrorKind::kNetwork,
-                       "the fleet lock in etcd is still held" +
-                           (holder && !holder->empty() ? " by " + *holder : std::string()) +
-                           " after waiting " + std::to_string(p_.timeout) +
-                           " s: another host is exchanging; try again, or raise timeout");
+    while (true) {
+      Result<std::unique_ptr<EtcdFleetLock>> held = TryLock(deadline);
+      if (!held) return held.error();
+      if (*held) return std::unique_ptr<FleetLock>(std::move(*held));
+      // The lease lapsed while this host waited (a tokex stopped with
+      // Ctrl-Z, a keepalive that could not get through): etcd 3.4 still
+      // grants the lock, which another host may hold by now. Wait again.
     }
-    // Who holds it, for tokex status; on the lease, so it goes with it.
-    char host[256] = "";
-    (void)gethostname(host, sizeof host - 1);
-    std::string who = Printable(host, 64) + " pid " + std::to_string(getpid()) + " since " + Rfc3339(clock_.Now());
-    (void)client_.Call("/v3/kv/put", EtcdPutRequest(base_ + "holder", who, lease->id));
-    return std::unique_ptr<FleetLock>(std::move(held));
   }
+
 
   Result<std::vector<StoreFact>> Health() override {
     Result<HttpResponse> r = client_.Call("/v3/maintenance/status", "{}");
@@ -446,6 +430,42 @@ class EtcdStore : public SecretStore, public SharedTokens {
   }
 
  private:
+  // One wait for the fleet lock on a new lease: the lock, or nullptr
+  // when the lease was gone by the time etcd granted it.
+  Result<std::unique_ptr<EtcdFleetLock>> TryLock(const Deadline& deadline) {
+    Result<HttpResponse> granted = client_.Call("/v3/lease/grant", EtcdLeaseGrantRequest(p_.etcd->lock_ttl));
+    if (!granted) return granted.error();
+    Result<EtcdLease> lease = ParseEtcdLease(granted->body);
+    if (!lease) return lease.error();
+    // The lease is kept alive from now on: etcd 3.4 does not keep a
+    // waiter's lease alive, and a waiter whose lease expired would still
+    // be told it holds the lock once the holder before it goes.
+    auto held = std::make_unique<EtcdFleetLock>(client_, clock_, lease->id, static_cast<double>(p_.etcd->lock_ttl));
+    Result<HttpResponse> locked = client_.Call("/v3/lock/lock", EtcdLockRequest(base_ + "lock", lease->id), deadline);
+    Result<std::string> key = locked ? ParseEtcdLock(locked->body) : Result<std::string>(locked.error());
+    if (!key) {
+      held.reset();  // revokes the lease, which takes the waiter's key with it
+      if (key.error().kind != ErrorKind::kNetwork) return key.error();
+      Result<std::string> holder = Holder(Deadline{clock_.Monotonic() + kCleanupSeconds});
+      return MakeError(ErrorKind::kNetwork,
+                       "the fleet lock in etcd is still held" +
+                           (holder && !holder->empty() ? " by " + *holder : std::string()) +
+                           " after waiting " + std::to_string(p_.timeout) +
+                           " s: another host is exchanging; try again, or raise timeout");
+    }
+    Result<HttpResponse> kept = client_.Call("/v3/lease/keepalive", EtcdLeaseRequest(lease->id));
+    if (!kept) return kept.error();
+    Result<EtcdLease> alive = ParseEtcdLease(kept->body);
+    if (!alive) return alive.error();
+    if (alive->ttl <= 0) return std::unique_ptr<EtcdFleetLock>();
+    // Who holds it, for tokex status; on the lease, so it goes with it.
+    char host[256] = "";
+    (void)gethostname(host, sizeof host - 1);
+    std::string who = Printable(host, 64) + " pid " + std::to_string(getpid()) + " since " + Rfc3339(clock_.Now());
+    (void)client_.Call("/v3/kv/put", EtcdPutRequest(base_ + "holder", who, lease->id));
+    return held;
+  }
+
   std::string SecretKey(std::string_view name) const { return base_ + "secret/" + std::string(name); }
 
   Status Delete(const std::string& key) {
