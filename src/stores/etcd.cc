@@ -118,8 +118,6 @@ class EtcdClient {
   /// The endpoint that answered last (or will be tried first).
   const std::string& endpoint() const { return e_.endpoints[current_]; }
 
-  const Deadline& deadline() const { return deadline_; }
-
   /// A request to `endpoint` as Call sends it: for the lease keepalive,
   /// which runs beside the command.
   HttpRequest Request(const std::string& endpoint, std::string_view path, const std::string& body,
