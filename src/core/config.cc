@@ -57,6 +57,17 @@ std::string SecretNameFor(std::string_view key) {
   return name == "secret" || name == "api-key" || name == "apikey" ? "client-secret" : name;
 }
 
+// The words of a list setting, split at spaces and tabs.
+std::vector<std::string_view> Words(std::string_view list) {
+  std::vector<std::string_view> out;
+  while (!list.empty()) {
+    size_t sp = list.find_first_of(" \t");
+    if (sp != 0) out.push_back(list.substr(0, sp));
+    list = sp == std::string_view::npos ? std::string_view() : list.substr(sp + 1);
+  }
+  return out;
+}
+
 Error ProfileError(const Profile& p, int line, std::string_view key, std::string_view what) {
   std::string msg = p.source + ":" + std::to_string(line) + ": ";
   if (!key.empty()) msg += "key '" + std::string(key) + "': ";
@@ -232,17 +243,10 @@ class ProfileBuilder {
     }
     if (p_->token_url.empty())
       return Fail(p_->line, "token-url", "missing: set token-url or base-url");
-    if (auto v = p_->Get("match")) {
-      std::string_view rest = *v;
-      while (!rest.empty()) {
-        size_t sp = rest.find_first_of(" \t");
-        std::string_view one = rest.substr(0, sp);
-        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
-        if (one.empty()) continue;
-        Result<Url> url = ParseUrl(one);
-        if (!url) return Fail("match", url.error().message);
-        p_->match.push_back(std::move(url.value()));
-      }
+    for (std::string_view one : Words(p_->Get("match").value_or(""))) {
+      Result<Url> url = ParseUrl(one);
+      if (!url) return Fail("match", url.error().message);
+      p_->match.push_back(std::move(url.value()));
     }
     return Success();
   }
@@ -257,10 +261,7 @@ class ProfileBuilder {
       }
     }
     for (auto [key, field] : {std::pair{"ca-file", &p_->ca_file}, std::pair{"certificate", &p_->certificate}}) {
-      if (auto v = p_->Get(key)) {
-        if (v->empty()) return Fail(key, "empty path");
-        *field = ExpandHome(*v, env_);
-      }
+      if (Status s = ResolvePath(key, field); !s) return s;
     }
     p_->env_name = EnvNameWord(p_->name) + "_TOKEN";
     if (auto v = p_->Get("env-name")) {
@@ -271,6 +272,15 @@ class ProfileBuilder {
     }
     p_->username = p_->Get("username").value_or(p_->preset->default_username);
     return ResolveEtcd();
+  }
+
+  // The file `key` names, "~/" expanded, into `field` when it is set.
+  Status ResolvePath(std::string_view key, std::string* field) {
+    std::optional<std::string_view> v = p_->Get(key);
+    if (!v) return Success();
+    if (v->empty()) return Fail(key, "empty path");
+    *field = ExpandHome(*v, env_);
+    return Success();
   }
 
   // The etcd-* keys: required or refused by `store`.
@@ -284,11 +294,7 @@ class ProfileBuilder {
     EtcdSettings e;
     std::optional<std::string_view> endpoints = p_->Get("etcd-endpoints");
     if (!endpoints) return Fail(p_->line, "etcd-endpoints", "missing: store = etcd needs the cluster's client URLs");
-    for (std::string_view rest = *endpoints; !rest.empty();) {
-      size_t sp = rest.find_first_of(" \t");
-      std::string_view one = rest.substr(0, sp);
-      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
-      if (one.empty()) continue;
+    for (std::string_view one : Words(*endpoints)) {
       if (Status s = CheckUrl("etcd-endpoints", one); !s) return s;
       std::string url(one);
       while (url.ends_with('/')) url.pop_back();
@@ -297,10 +303,7 @@ class ProfileBuilder {
     if (e.endpoints.empty()) return Fail("etcd-endpoints", "empty: list the cluster's client URLs");
     for (auto [key, field] : {std::pair{"etcd-ca-file", &e.ca_file}, std::pair{"etcd-client-cert", &e.client_cert},
                               std::pair{"etcd-client-key", &e.client_key}}) {
-      if (auto v = p_->Get(key)) {
-        if (v->empty()) return Fail(key, "empty path");
-        *field = ExpandHome(*v, env_);
-      }
+      if (Status s = ResolvePath(key, field); !s) return s;
     }
     if (e.client_cert.empty() != e.client_key.empty())
       return Fail(e.client_cert.empty() ? "etcd-client-key" : "etcd-client-cert",
