@@ -72,47 +72,7 @@ class EtcdClient {
     if (!e_.user.empty() && token_.empty()) {
       if (Status s = SignIn(); !s) return s.error();
     }
-    std::string failures;
-    for (size_t tried = 0; tried < e_.endpoints.size(); ++tried) {
-      const std::string& endpoint = e_.endpoints[current_];
-      Deadline until = wait_until ? *wait_until : deadline_;
-      double left = until.Remaining(clock_.Monotonic());
-      if (left <= 0 && wait_until) return MakeError(ErrorKind::kNetwork, "timed out");
-      if (left <= 0) break;
-      // A member that accepts but does not answer (cut off from the
-      // others, it cannot serve a linearizable read) leaves time for the
-      // ones after it; a lock waits as long as it may.
-      double share = wait_until ? left : left / static_cast<double>(e_.endpoints.size() - tried);
-      HttpInspection i = http_.Inspect(Request(endpoint, path, body, share));
-      if (i.response && i.response->status == 401 && !e_.user.empty() && !reauthenticated_) {
-        // A token expires (etcd's --auth-token-ttl): sign in again, once.
-        reauthenticated_ = true;
-        WipeString(&token_);
-        if (Status s = SignIn(); !s) return s.error();
-        i = http_.Inspect(Request(endpoint, path, body, until.Remaining(clock_.Monotonic())));
-      }
-      if (i.response && i.response->status == 200) return std::move(*i.response);
-      if (i.response && i.response->status < 500) return Refused(endpoint, path, *i.response);
-      bool timed_out = i.error && wait_until && wait_until->Remaining(clock_.Monotonic()) <= 0.05;
-      if (timed_out) return MakeError(ErrorKind::kNetwork, "timed out");
-      std::string why = i.response ? "HTTP " + std::to_string(i.response->status) + Said(*i.response) : i.reason;
-      failures += (failures.empty() ? "" : "; ") + endpoint + ": " + why;
-      tls_failed_ = tls_failed_ || (i.error && i.failed_at == HttpStage::kTls);
-      // With TLS 1.3 a server that wants a client certificate (or another
-      // one) says so after the handshake: an alert on the first read, or
-      // the connection closed before the request could be sent.
-      for (std::string_view sign : {"bad certificate", "certificate required", "getpeername"})
-        cert_refused_ = cert_refused_ || (i.error && i.reason.find(sign) != std::string::npos);
-      current_ = (current_ + 1) % e_.endpoints.size();
-    }
-    if (failures.empty()) failures = "no time left within timeout = " + std::to_string(p_.timeout);
-    std::string fix = cert_refused_ ? "etcd ended the TLS connection, as it does when it wants a client certificate "
-                                      "it trusts: set etcd-client-cert and etcd-client-key to one issued by etcd's "
-                                      "--trusted-ca-file, or see etcd's log"
-                      : tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
-                                      "and etcd-client-key when etcd asks for one)"
-                                    : "check etcd-endpoints and that etcd is running";
-    return MakeError(ErrorKind::kStore, "cannot reach etcd (" + Printable(failures, 400) + "): " + fix);
+    return Post(path, body, wait_until, false);
   }
 
   /// The endpoint that answered last (or will be tried first).
@@ -154,7 +114,11 @@ class EtcdClient {
     return m.empty() ? "" : " " + m;
   }
 
-  Error Refused(const std::string& endpoint, std::string_view path, const HttpResponse& r) const {
+  Error Refused(const std::string& endpoint, std::string_view path, const HttpResponse& r, bool signing_in) const {
+    if (signing_in)
+      return MakeError(ErrorKind::kStore, "etcd at " + endpoint + " refused user " + Printable(e_.user, 80) + Said(r) +
+                                              ": store its password with 'tokex secret set " + p_.name +
+                                              " etcd-password'");
     std::string what = "etcd at " + endpoint + " refused " + std::string(path) + " (HTTP " +
                        std::to_string(r.status) + Said(r) + ")";
     if (r.status == 401 || r.status == 403)
@@ -168,7 +132,7 @@ class EtcdClient {
     Result<Secret> password = local_.Get(p_.name, kPasswordSecret);
     if (!password) return password.error();
     std::string body = EtcdAuthRequest(e_.user, *password);
-    Result<HttpResponse> r = CallUnsigned("/v3/auth/authenticate", body);
+    Result<HttpResponse> r = Post("/v3/auth/authenticate", body, {}, true);
     WipeString(&body);
     if (!r) return r.error();
     Result<Secret> token = ParseEtcdAuth(r->body);
@@ -177,25 +141,52 @@ class EtcdClient {
     return Success();
   }
 
-  // Call, without signing in first: the sign-in itself.
-  Result<HttpResponse> CallUnsigned(std::string_view path, const std::string& body) {
+  // One request (the sign-in itself when `signing_in`) over the
+  // endpoints in turn, as Call describes.
+  Result<HttpResponse> Post(std::string_view path, const std::string& body, std::optional<Deadline> wait_until,
+                            bool signing_in) {
     std::string failures;
     for (size_t tried = 0; tried < e_.endpoints.size(); ++tried) {
       const std::string& endpoint = e_.endpoints[current_];
-      double left = deadline_.Remaining(clock_.Monotonic());
+      Deadline until = wait_until ? *wait_until : deadline_;
+      double left = until.Remaining(clock_.Monotonic());
+      if (left <= 0 && wait_until) return MakeError(ErrorKind::kNetwork, "timed out");
       if (left <= 0) break;
-      HttpInspection i = http_.Inspect(Request(endpoint, path, body, left));
+      // A member that accepts but does not answer (cut off from the
+      // others, it cannot serve a linearizable read) leaves time for the
+      // ones after it; a lock waits as long as it may.
+      double share = wait_until ? left : left / static_cast<double>(e_.endpoints.size() - tried);
+      HttpInspection i = http_.Inspect(Request(endpoint, path, body, share));
+      if (i.response && i.response->status == 401 && !signing_in && !e_.user.empty() && !reauthenticated_) {
+        // A token expires (etcd's --auth-token-ttl): sign in again, once.
+        reauthenticated_ = true;
+        WipeString(&token_);
+        if (Status s = SignIn(); !s) return s.error();
+        i = http_.Inspect(Request(endpoint, path, body, until.Remaining(clock_.Monotonic())));
+      }
       if (i.response && i.response->status == 200) return std::move(*i.response);
-      if (i.response && i.response->status < 500)
-        return MakeError(ErrorKind::kStore, "etcd at " + endpoint + " refused user " + Printable(e_.user, 80) +
-                                                Said(*i.response) + ": store its password with 'tokex secret set " +
-                                                p_.name + " etcd-password'");
-      failures += (failures.empty() ? "" : "; ") + endpoint + ": " +
-                  (i.response ? "HTTP " + std::to_string(i.response->status) : i.reason);
+      if (i.response && i.response->status < 500) return Refused(endpoint, path, *i.response, signing_in);
+      bool timed_out = i.error && wait_until && wait_until->Remaining(clock_.Monotonic()) <= 0.05;
+      if (timed_out) return MakeError(ErrorKind::kNetwork, "timed out");
+      std::string why = i.response ? "HTTP " + std::to_string(i.response->status) + Said(*i.response) : i.reason;
+      failures += (failures.empty() ? "" : "; ") + endpoint + ": " + why;
+      tls_failed_ = tls_failed_ || (i.error && i.failed_at == HttpStage::kTls);
+      // With TLS 1.3 a server that wants a client certificate (or another
+      // one) says so after the handshake: an alert on the first read, or
+      // the connection closed before the request could be sent.
+      for (std::string_view sign : {"bad certificate", "certificate required", "getpeername"})
+        cert_refused_ = cert_refused_ || (i.error && i.reason.find(sign) != std::string::npos);
       current_ = (current_ + 1) % e_.endpoints.size();
     }
-    return MakeError(ErrorKind::kStore, "cannot reach etcd to sign in (" + Printable(failures, 400) +
-                                            "): check etcd-endpoints and that etcd is running");
+    if (failures.empty()) failures = "no time left within timeout = " + std::to_string(p_.timeout);
+    std::string fix = cert_refused_ ? "etcd ended the TLS connection, as it does when it wants a client certificate "
+                                      "it trusts: set etcd-client-cert and etcd-client-key to one issued by etcd's "
+                                      "--trusted-ca-file, or see etcd's log"
+                      : tls_failed_ ? "set etcd-ca-file to the CA that issued etcd's certificate (and etcd-client-cert "
+                                      "and etcd-client-key when etcd asks for one)"
+                                    : "check etcd-endpoints and that etcd is running";
+    return MakeError(ErrorKind::kStore, std::string("cannot reach etcd") + (signing_in ? " to sign in" : "") + " (" +
+                                            Printable(failures, 400) + "): " + fix);
   }
 
   const Profile& p_;
@@ -294,11 +285,7 @@ class EtcdStore : public SecretStore, public SharedTokens {
     if (IsLocalSecret(name)) return SetLocal(profile, name, value);
     Result<std::string> sealed = Seal(name, value.view());
     if (!sealed) return sealed.error();
-    std::string body = EtcdPutRequest(SecretKey(name), *sealed);
-    Result<HttpResponse> r = client_.Call("/v3/kv/put", body);
-    if (!r) return r.error();
-    Result<EtcdHeader> h = ParseEtcdHeader(r->body);
-    if (!h) return h.error();
+    if (Status s = Change("/v3/kv/put", EtcdPutRequest(SecretKey(name), *sealed)); !s) return s;
     return DropSharedToken();
   }
 
@@ -375,10 +362,7 @@ class EtcdStore : public SecretStore, public SharedTokens {
     Result<std::string> sealed = Seal(kTokenName, json);
     WipeString(&json);
     if (!sealed) return sealed.error();
-    Result<HttpResponse> r = client_.Call("/v3/kv/put", EtcdPutRequest(base_ + "token", *sealed));
-    if (!r) return r.error();
-    Result<EtcdHeader> h = ParseEtcdHeader(r->body);
-    return h ? Success() : Status(h.error());
+    return Change("/v3/kv/put", EtcdPutRequest(base_ + "token", *sealed));
   }
 
   Result<std::unique_ptr<FleetLock>> Lock(const Deadline& deadline) override {
@@ -466,12 +450,15 @@ class EtcdStore : public SecretStore, public SharedTokens {
 
   std::string SecretKey(std::string_view name) const { return base_ + "secret/" + std::string(name); }
 
-  Status Delete(const std::string& key) {
-    Result<HttpResponse> r = client_.Call("/v3/kv/deleterange", EtcdDeleteRequest(key));
+  // A write (a put or a delete) that etcd answers with a header alone.
+  Status Change(std::string_view path, const std::string& body) {
+    Result<HttpResponse> r = client_.Call(path, body);
     if (!r) return r.error();
     Result<EtcdHeader> h = ParseEtcdHeader(r->body);
     return h ? Success() : Status(h.error());
   }
+
+  Status Delete(const std::string& key) { return Change("/v3/kv/deleterange", EtcdDeleteRequest(key)); }
 
   // A token obtained with a secret a person just changed or removed is not
   // handed to other hosts any more (a host's own cache keeps its copy
