@@ -14,6 +14,7 @@ import sys
 import time
 
 from harness import check, main
+import kaspersky_test as mdr_test
 from kaspersky_test import CLIENT_ID as MDR_CLIENT_ID, stats as mdr_stats
 from xdr_fixture import CLIENT_ID, SECRET, config_text, stats as xdr_stats
 
@@ -72,18 +73,8 @@ def setup_mdr(fx, e, *emulator_args, extra=""):
     """The Kaspersky emulator and profile "mdr" with store = etcd on `e`,
     etcd-key and the first refresh token stored; returns the emulator and
     that token."""
-    out = fx.dir / "first-refresh-token"
-    mdr = fx.start("kaspersky_mdr", "--client-id", MDR_CLIENT_ID, "--refresh-token-out", str(out), *emulator_args)
-    fx.write_config(f"""# written by the test
-[profile "mdr"]
-    preset    = kaspersky-mdr
-    client-id = {MDR_CLIENT_ID}
-    base-url  = {mdr.base_url}/api/v1
-    ca-file   = {fx.pki['ca']}
-    timeout   = 20
-{etcd_lines(e)}{extra}""")
+    mdr, first = mdr_test.setup(fx, *emulator_args, extra="    timeout   = 20\n" + etcd_lines(e) + extra)
     fx.run("secret", "set", "mdr", "etcd-key", stdin=new_etcd_key() + "\n", check_rc=0)
-    first = out.read_text().strip()
     fx.run("secret", "set", "mdr", "refresh-token", stdin=first + "\n", check_rc=0)
     return mdr, first
 

@@ -346,32 +346,46 @@ def check_dir_refused(fx, secret, what):
 
 # Rotated refresh tokens: recovery files and stored-at records ----------------
 
-def case_recovery_file_symlink_replaced_not_followed(fx):
+def mdr_whose_store_will_fail(fx):
+    """The Kaspersky emulator (answering after 2 s) and profile "mdr" with its
+    refresh token stored, for a case that locks the keyring mid-rotation."""
     mdr, first = mdr_test.setup(fx, "--delay", "2")
     mdr_test.store(fx, first)
     fx.hygiene.allow_kept_refresh_token("mdr")  # the store write fails on purpose
+    return mdr
+
+
+def lock_keyring():
+    mdr_test.secret_service("Lock", f"['{mdr_test.COLLECTION}']")
+
+
+def rotate_into_locked_keyring(fx, mdr):
+    """A rotation whose store write fails: the keyring locked while the
+    server answers (fail_mid_rotation checks the error and recovery file)."""
+    mdr_test.fail_mid_rotation(fx, mdr, lock_keyring)
+    mdr_test.unlock_keyring()
+
+
+def case_recovery_file_symlink_replaced_not_followed(fx):
+    mdr = mdr_whose_store_will_fail(fx)
     recovery = mdr_test.recovery(fx)
     recovery.parent.mkdir(parents=True, mode=0o700)
     target = fx.dir / "chosen"
     target.write_text("keep\n")
     recovery.symlink_to(target)
     # checks the one-line error, and that the file is a 0600 one with the token
-    mdr_test.fail_mid_rotation(fx, mdr, lambda: mdr_test.secret_service("Lock", f"['{mdr_test.COLLECTION}']"))
-    mdr_test.unlock_keyring()
+    rotate_into_locked_keyring(fx, mdr)
     check_mine(recovery, 0o600)
     check(target.read_text() == "keep\n", "the recovery file's symlink was followed")
 
 
 def case_recovery_file_of_another_owner_replaced(fx):
-    mdr, first = mdr_test.setup(fx, "--delay", "2")
-    mdr_test.store(fx, first)
-    fx.hygiene.allow_kept_refresh_token("mdr")  # the store write fails on purpose
+    mdr = mdr_whose_store_will_fail(fx)
     recovery = mdr_test.recovery(fx)
     recovery.parent.mkdir(parents=True, mode=0o700)
     write_private(recovery, b"planted\n")
     make_foreign(recovery)
-    mdr_test.fail_mid_rotation(fx, mdr, lambda: mdr_test.secret_service("Lock", f"['{mdr_test.COLLECTION}']"))
-    mdr_test.unlock_keyring()
+    rotate_into_locked_keyring(fx, mdr)
     check_mine(recovery, 0o600)
 
 
@@ -391,9 +405,7 @@ def case_recovery_file_fifo_not_waited_on(fx):
 
 
 def case_state_dir_symlink_gets_no_recovery_file(fx):
-    mdr, first = mdr_test.setup(fx, "--delay", "2")
-    mdr_test.store(fx, first)
-    fx.hygiene.allow_kept_refresh_token("mdr")  # the store write fails on purpose
+    mdr = mdr_whose_store_will_fail(fx)
     state = fx.dir / "state" / "tokex"
     chosen = fx.dir / "chosen"
     state.rename(chosen)  # made by secret set, for the stored-at record
@@ -402,7 +414,7 @@ def case_state_dir_symlink_gets_no_recovery_file(fx):
     proc = mdr_test.start_token(fx)
     try:
         mdr_test.wait_for(lambda: mdr_test.stats(fx, mdr)["token_requests"] == 1, "the token request")
-        mdr_test.secret_service("Lock", f"['{mdr_test.COLLECTION}']")
+        lock_keyring()
         out, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
